@@ -1,0 +1,63 @@
+import { awscdk, javascript } from 'projen';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-hasura-nextjs',
+  description:
+    'AWS CDK construct library that runs Hasura GraphQL Engine and a Next.js site on ECS Fargate behind an Application Load Balancer, with RDS PostgreSQL, secure by default.',
+  author: 'cdk-hasura-nextjs contributors',
+  authorAddress: 'maintainers@cdk-hasura-nextjs.dev',
+  authorOrganization: false,
+  repositoryUrl: 'https://github.com/cdk-hasura-nextjs/cdk-hasura-nextjs.git',
+  license: 'Apache-2.0',
+  keywords: ['cdk', 'aws-cdk', 'hasura', 'graphql', 'nextjs', 'ecs', 'fargate', 'rds', 'postgresql'],
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+
+  // aws-cdk-lib is a peer dependency; this is the lowest version users may have.
+  cdkVersion: '2.276.0',
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+  minNodeVersion: '20.0.0',
+
+  // The project keeps the classic top-level tsconfig.dev.json used by tests, examples and tooling.
+  tsconfigDevFile: 'tsconfig.dev.json',
+  tsconfigDev: {
+    include: ['src/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'projenrc/**/*.ts', '.projenrc.ts'],
+    exclude: ['node_modules', 'examples/**/cdk.out'],
+    compilerOptions: {},
+  },
+
+  devDeps: [
+    'cdk-nag@^3.0.2',
+    'ts-node@^10.9.2',
+  ],
+
+  jestOptions: {
+    // Snapshot drift must fail the suite; `npx projen test:update` refreshes snapshots on purpose.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testPathIgnorePatterns: ['/node_modules/', '/cdk.out/'],
+      watchPathIgnorePatterns: ['/node_modules/', '/cdk.out/'],
+      collectCoverage: false,
+    },
+  },
+
+  gitignore: ['cdk.out/', '.cdk.staging/', '*.d.ts.map'],
+  npmignoreEnabled: true,
+  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/.ci/', 'cdk.out/'] },
+
+  sampleCode: false,
+  githubOptions: { mergify: false },
+});
+
+// jsii reserved-word warnings matter: the API must read well in Python, Java, Go and C#.
+project.compileTask.reset('jsii --fail-on-warnings');
+
+// Synthesizes every example app into examples/<name>/cdk.out without AWS credentials or Docker.
+project.addTask('synth:examples', {
+  description: 'Synthesize every example app into examples/<name>/cdk.out',
+  exec: 'ts-node --project tsconfig.dev.json examples/synth-all.ts',
+});
+
+project.synth();
