@@ -1,0 +1,9 @@
+export const metadata = { title: 'Hasura Blog' };
+
+export default function RootLayout({ children }) {
+  return (
+    <html lang="en">
+      <body>{children}</body>
+    </html>
+  );
+}

@@ -1,0 +1,237 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import { Construct } from 'constructs';
+import { checkInteger, invalid, isToken } from './private/validation';
+
+/** Settings of the platform's PostgreSQL database. */
+export interface PlatformDatabaseOptions {
+  /**
+   * PostgreSQL engine version. A newer minor is an in-place upgrade; a newer major needs
+   * `allowMajorVersionUpgrade` on the instance (escape hatch).
+   *
+   * @default rds.PostgresEngineVersion.VER_15_17
+   */
+  readonly engineVersion?: rds.PostgresEngineVersion;
+
+  /**
+   * Instance class, without the `db.` prefix.
+   *
+   * @default ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MICRO)
+   */
+  readonly instanceType?: ec2.InstanceType;
+
+  /**
+   * Initial gp3 storage in GiB (20 to 65536). It can grow later but never shrink.
+   *
+   * @default 20
+   */
+  readonly allocatedStorageGiB?: number;
+
+  /**
+   * Upper limit, in GiB, for storage autoscaling; must be larger than `allocatedStorageGiB`.
+   *
+   * @default 40
+   */
+  readonly maxAllocatedStorageGiB?: number;
+
+  /**
+   * Keep a synchronous standby in a second Availability Zone with automatic failover.
+   *
+   * @default false
+   */
+  readonly multiAz?: boolean;
+
+  /**
+   * How long automated backups (point-in-time recovery) are kept: 1 to 35 days.
+   *
+   * @default Duration.days(7)
+   */
+  readonly backupRetention?: Duration;
+
+  /**
+   * Daily backup window in UTC, `hh24:mi-hh24:mi`, at least 30 minutes.
+   *
+   * @default "03:00-04:00"
+   */
+  readonly preferredBackupWindow?: string;
+
+  /**
+   * Weekly maintenance window in UTC, `ddd:hh24:mi-ddd:hh24:mi`.
+   *
+   * @default "mon:04:00-mon:05:00"
+   */
+  readonly preferredMaintenanceWindow?: string;
+
+  /**
+   * Name of the database Hasura uses. Set at creation only: changing it replaces the database.
+   *
+   * @default "hasura"
+   */
+  readonly databaseName?: string;
+
+  /**
+   * Refuse to delete the database instance, whatever CloudFormation asks.
+   *
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+
+  /**
+   * What happens to the database when it leaves the stack. `DESTROY` is refused unless
+   * `deletionProtection` is off too.
+   *
+   * @default RemovalPolicy.SNAPSHOT
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/** Props of {@link PlatformDatabase}. */
+export interface PlatformDatabaseProps extends PlatformDatabaseOptions {
+  /** The VPC to place the database in. */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * Subnets for the database.
+   *
+   * @default - the VPC's private subnets
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+}
+
+/** The characters the generated master password never contains (the same set aws-cdk-lib uses). */
+export const DATABASE_PASSWORD_EXCLUDED_CHARACTERS = ' %+~`#$&*()|[]{}:;<>?!\'/@"\\';
+
+/** The master user name of the database. */
+export const DATABASE_MASTER_USERNAME = 'postgres';
+
+const BACKUP_WINDOW = /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/;
+const MAINTENANCE_WINDOW = /^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d$/;
+const DATABASE_NAME = /^[a-zA-Z][a-zA-Z0-9_]{0,62}$/;
+
+/**
+ * RDS for PostgreSQL in private subnets: encrypted gp3 storage with autoscaling, automated backups,
+ * optional Multi-AZ, TLS required for every connection, logs exported to CloudWatch, a generated master
+ * password in Secrets Manager, deletion protection, and a final snapshot when it is removed.
+ * Nothing can reach it until a peer is allowed with {@link allowConnectionsFrom}.
+ */
+export class PlatformDatabase extends Construct implements ec2.IConnectable {
+  /** The database instance. */
+  public readonly instance: rds.DatabaseInstance;
+
+  /**
+   * The master credentials: a JSON secret with `username`, `password`, `host`, `port`, `dbname` and
+   * `engine`. Retained as long as the database or its final snapshot may need it.
+   */
+  public readonly secret: rds.DatabaseSecret;
+
+  /** Name of the database Hasura uses. */
+  public readonly databaseName: string;
+
+  /** The database's security group. */
+  public readonly securityGroup: ec2.SecurityGroup;
+
+  /** Network access to the database. */
+  public readonly connections: ec2.Connections;
+
+  constructor(scope: Construct, id: string, props: PlatformDatabaseProps) {
+    super(scope, id);
+    validateDatabaseOptions(props, 'database');
+
+    const engine = rds.DatabaseInstanceEngine.postgres({
+      version: props.engineVersion ?? rds.PostgresEngineVersion.VER_15_17,
+    });
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
+    this.databaseName = props.databaseName ?? 'hasura';
+
+    this.secret = new rds.DatabaseSecret(this, 'Credentials', {
+      username: DATABASE_MASTER_USERNAME,
+      excludeCharacters: DATABASE_PASSWORD_EXCLUDED_CHARACTERS,
+    });
+    // A final snapshot is restored with the same master password, so the secret outlives the instance.
+    this.secret.applyRemovalPolicy(removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN);
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'PostgreSQL database: accepts 5432 only from allowed services',
+      allowAllOutbound: false,
+    });
+
+    const parameterGroup = new rds.ParameterGroup(this, 'Parameters', {
+      engine,
+      description: 'PostgreSQL settings: TLS required for every connection',
+      parameters: { 'rds.force_ssl': '1' },
+    });
+
+    this.instance = new rds.DatabaseInstance(this, 'Instance', {
+      engine,
+      instanceType: props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MICRO),
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      securityGroups: [this.securityGroup],
+      publiclyAccessible: false,
+      credentials: rds.Credentials.fromSecret(this.secret),
+      databaseName: this.databaseName,
+      parameterGroup,
+      storageType: rds.StorageType.GP3,
+      allocatedStorage: props.allocatedStorageGiB ?? 20,
+      maxAllocatedStorage: props.maxAllocatedStorageGiB ?? 40,
+      storageEncrypted: true,
+      multiAz: props.multiAz ?? false,
+      backupRetention: props.backupRetention ?? Duration.days(7),
+      preferredBackupWindow: props.preferredBackupWindow ?? '03:00-04:00',
+      preferredMaintenanceWindow: props.preferredMaintenanceWindow ?? 'mon:04:00-mon:05:00',
+      cloudwatchLogsExports: ['postgresql', 'upgrade'],
+      autoMinorVersionUpgrade: true,
+      copyTagsToSnapshot: true,
+      caCertificate: rds.CaCertificate.RDS_CA_RSA2048_G1,
+      deletionProtection: props.deletionProtection ?? true,
+      removalPolicy,
+    });
+    this.connections = this.instance.connections;
+  }
+
+  /** Lets `peer` open PostgreSQL connections to the database (and nothing else). */
+  public allowConnectionsFrom(peer: ec2.IConnectable): void {
+    this.connections.allowDefaultPortFrom(peer, 'PostgreSQL from an allowed service');
+  }
+}
+
+/**
+ * Validates database options; `prefix` names the props in error messages.
+ *
+ * @internal
+ */
+export function validateDatabaseOptions(options: PlatformDatabaseOptions, prefix: string): void {
+  const allocated = options.allocatedStorageGiB ?? 20;
+  const max = options.maxAllocatedStorageGiB ?? 40;
+  checkInteger(`${prefix}.allocatedStorageGiB`, allocated, 20, 65536);
+  checkInteger(`${prefix}.maxAllocatedStorageGiB`, max, 21, 65536);
+  if (!isToken(allocated) && !isToken(max) && max <= allocated) {
+    invalid(`${prefix}.maxAllocatedStorageGiB`, max,
+      `It must be larger than ${prefix}.allocatedStorageGiB (${allocated}) for storage autoscaling.`);
+  }
+  const retention = options.backupRetention;
+  if (retention !== undefined && !retention.isUnresolved()) {
+    const days = retention.toDays({ integral: false });
+    if (!Number.isInteger(days) || days < 1 || days > 35) {
+      invalid(`${prefix}.backupRetention`, retention.toHumanString(), 'Use a whole number of days from 1 to 35.');
+    }
+  }
+  checkPattern(`${prefix}.preferredBackupWindow`, options.preferredBackupWindow, BACKUP_WINDOW,
+    'Use "hh24:mi-hh24:mi" in UTC, e.g. "03:00-04:00".');
+  checkPattern(`${prefix}.preferredMaintenanceWindow`, options.preferredMaintenanceWindow, MAINTENANCE_WINDOW,
+    'Use "ddd:hh24:mi-ddd:hh24:mi" in UTC, e.g. "mon:04:00-mon:05:00".');
+  checkPattern(`${prefix}.databaseName`, options.databaseName, DATABASE_NAME,
+    'Start with a letter; use letters, digits and underscores, at most 63 characters.');
+  if (options.removalPolicy === RemovalPolicy.DESTROY && (options.deletionProtection ?? true)) {
+    invalid(`${prefix}.removalPolicy`, 'DESTROY',
+      `Deleting the database needs ${prefix}.deletionProtection set to false as well; use SNAPSHOT or RETAIN to keep the data.`);
+  }
+}
+
+function checkPattern(prop: string, value: string | undefined, pattern: RegExp, allowed: string): void {
+  if (value !== undefined && !isToken(value) && !pattern.test(value)) {
+    invalid(prop, value, allowed);
+  }
+}

@@ -1,0 +1,287 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { PlatformDatabase } from './database';
+import { createContainerService, validateContainerServiceOptions } from './private/container-service';
+import { HASURA_START_SCRIPT } from './private/hasura-start-script';
+import { invalid, isToken, requireCidr } from './private/validation';
+import { ContainerServiceOptions, ContainerServiceProps } from './service-options';
+
+/** The Hasura image used unless `hasura.image` is set: a pinned v2 release. */
+export const DEFAULT_HASURA_IMAGE = 'hasura/graphql-engine:v2.51.3';
+
+/** Port the Hasura container listens on. */
+export const HASURA_PORT = 8080;
+
+/** Hasura API groups that `HASURA_GRAPHQL_ENABLED_APIS` can enable. */
+export enum HasuraApi {
+  /** `/v1/graphql` and `/v1beta1/relay`. */
+  GRAPHQL = 'graphql',
+  /** `/v1/metadata`, `/v2/query` and `/v1/query`: full admin control. */
+  METADATA = 'metadata',
+  /** `/v1alpha1/pg_dump`. */
+  PGDUMP = 'pgdump',
+  /** `/v1alpha1/config`. */
+  CONFIG = 'config',
+  /** Developer APIs such as `/dev/ekg`. */
+  DEVELOPER = 'developer',
+  /** `/v1/metrics` (Enterprise Edition). */
+  METRICS = 'metrics',
+}
+
+/** Where the Hasura console (and the admin APIs it uses) can be reached from. */
+export interface HasuraConsoleOptions {
+  /**
+   * IPv4 CIDR blocks allowed to reach the console listener, e.g. your office or VPN range.
+   * `0.0.0.0/0` is refused unless `insecureAllowAnyIpv4` is set.
+   */
+  readonly allowedCidrs: string[];
+
+  /**
+   * Allow `0.0.0.0/0` in `allowedCidrs`, exposing the console and admin APIs to the whole internet
+   * behind nothing but the admin secret. Not for production.
+   *
+   * @default false
+   */
+  readonly insecureAllowAnyIpv4?: boolean;
+}
+
+/** The JWT configuration Hasura verifies tokens with. */
+export interface HasuraJwtOptions {
+  /**
+   * A secret whose whole value is Hasura's JWT config JSON, e.g. `{"type":"HS256","key":"..."}` or
+   * `{"jwk_url":"https://.../.well-known/jwks.json"}`.
+   */
+  readonly secret: secretsmanager.ISecret;
+
+  /**
+   * JSON field of `secret` holding the shared signing key, which the Next.js service receives as
+   * `JWT_SECRET` so it signs the tokens Hasura verifies.
+   *
+   * @default - Next.js gets no `JWT_SECRET` (right for `jwk_url` configurations)
+   */
+  readonly signingKeyField?: string;
+}
+
+/** Settings of the Hasura GraphQL Engine service. */
+export interface HasuraOptions extends ContainerServiceOptions {
+  /**
+   * The Hasura image. It must provide `/bin/sh` and `graphql-engine`.
+   *
+   * @default - `hasura/graphql-engine:v2.51.3` from Docker Hub
+   */
+  readonly image?: ecs.ContainerImage;
+
+  /**
+   * Secret whose whole value is the admin secret (`HASURA_GRAPHQL_ADMIN_SECRET`).
+   *
+   * @default - a random 48-character secret is generated
+   */
+  readonly adminSecret?: secretsmanager.ISecret;
+
+  /**
+   * JWT configuration (`HASURA_GRAPHQL_JWT_SECRET`).
+   *
+   * @default - a secret `{"type":"HS256","key":"<64 random characters>"}` is generated; Next.js gets its `key`
+   */
+  readonly jwt?: HasuraJwtOptions;
+
+  /**
+   * Serve the Hasura console (and the admin APIs it needs) on a separate listener, port 8080,
+   * reachable only from the listed CIDRs.
+   *
+   * @default - console off, admin APIs off
+   */
+  readonly console?: HasuraConsoleOptions;
+
+  /**
+   * Hasura's dev mode: detailed internal errors in API responses. Not for production.
+   *
+   * @default false
+   */
+  readonly devMode?: boolean;
+
+  /**
+   * Role for requests without credentials (`HASURA_GRAPHQL_UNAUTHORIZED_ROLE`).
+   *
+   * @default - unauthenticated requests are rejected
+   */
+  readonly unauthorizedRole?: string;
+
+  /**
+   * API groups to enable. Whatever is enabled, the public listeners route only the GraphQL API and
+   * `/healthz` to Hasura.
+   *
+   * @default - GRAPHQL; GRAPHQL, METADATA and CONFIG when the console is on
+   */
+  readonly enabledApis?: HasuraApi[];
+}
+
+/** Props of {@link HasuraService}. */
+export interface HasuraServiceProps extends HasuraOptions, ContainerServiceProps {
+  /** The PostgreSQL database Hasura serves and keeps its metadata in. */
+  readonly database: PlatformDatabase;
+
+  /**
+   * Origins browsers may call the API from (`HASURA_GRAPHQL_CORS_DOMAIN`), e.g. `https://example.com`.
+   *
+   * @default - CORS disabled: browsers can call the API only from its own origin
+   */
+  readonly corsDomains?: string[];
+}
+
+/** Environment variable names this service sets itself. */
+const MANAGED_NAMES = [
+  'HASURA_GRAPHQL_DATABASE_URL', 'HASURA_GRAPHQL_METADATA_DATABASE_URL', 'HASURA_GRAPHQL_ADMIN_SECRET',
+  'HASURA_GRAPHQL_JWT_SECRET', 'HASURA_GRAPHQL_ENABLE_CONSOLE', 'HASURA_GRAPHQL_DEV_MODE',
+  'HASURA_GRAPHQL_ENABLED_APIS', 'HASURA_GRAPHQL_ENABLE_TELEMETRY', 'HASURA_GRAPHQL_CORS_DOMAIN',
+  'HASURA_GRAPHQL_DISABLE_CORS', 'HASURA_GRAPHQL_UNAUTHORIZED_ROLE', 'HASURA_GRAPHQL_SERVER_PORT',
+  'PLATFORM_DB_HOST', 'PLATFORM_DB_PORT', 'PLATFORM_DB_NAME', 'PLATFORM_DB_USER', 'PLATFORM_DB_PASSWORD',
+  'PLATFORM_DB_SSLMODE',
+];
+
+/**
+ * Hasura GraphQL Engine on Fargate. It connects to the database over TLS with credentials injected
+ * from Secrets Manager, keeps its admin secret and JWT configuration in Secrets Manager, and runs with
+ * the console, dev mode, telemetry and admin APIs off unless asked for.
+ */
+export class HasuraService extends Construct implements ec2.IConnectable {
+  /** The Fargate service. */
+  public readonly service: ecs.FargateService;
+  /** The task definition. */
+  public readonly taskDefinition: ecs.FargateTaskDefinition;
+  /** The Hasura container. */
+  public readonly container: ecs.ContainerDefinition;
+  /** The container log group. */
+  public readonly logGroup: logs.LogGroup;
+  /** The tasks' security group. */
+  public readonly securityGroup: ec2.SecurityGroup;
+  /** Network access to the tasks. */
+  public readonly connections: ec2.Connections;
+  /** The admin secret. */
+  public readonly adminSecret: secretsmanager.ISecret;
+  /** The secret holding Hasura's JWT config. */
+  public readonly jwtSecret: secretsmanager.ISecret;
+  /** JSON field of `jwtSecret` with the shared signing key, if there is one. */
+  public readonly jwtSigningKeyField?: string;
+  /** CIDR blocks allowed to reach the console; empty when the console is off. */
+  public readonly consoleAllowedCidrs: string[];
+  /** The port the container listens on. */
+  public readonly port: number = HASURA_PORT;
+
+  constructor(scope: Construct, id: string, props: HasuraServiceProps) {
+    super(scope, id);
+    validateHasuraOptions(props, 'hasura');
+
+    this.adminSecret = props.adminSecret ?? new secretsmanager.Secret(this, 'AdminSecret', {
+      description: 'Hasura admin secret (HASURA_GRAPHQL_ADMIN_SECRET)',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    });
+    if (props.jwt) {
+      this.jwtSecret = props.jwt.secret;
+      this.jwtSigningKeyField = props.jwt.signingKeyField;
+    } else {
+      this.jwtSecret = new secretsmanager.Secret(this, 'JwtSecret', {
+        description: 'Hasura JWT config (HASURA_GRAPHQL_JWT_SECRET); its "key" signs and verifies tokens',
+        generateSecretString: {
+          secretStringTemplate: JSON.stringify({ type: 'HS256' }),
+          generateStringKey: 'key',
+          passwordLength: 64,
+          excludePunctuation: true,
+        },
+      });
+      this.jwtSigningKeyField = 'key';
+    }
+    this.consoleAllowedCidrs = props.console?.allowedCidrs ?? [];
+
+    const database = props.database;
+    const credentials = database.secret;
+    const parts = createContainerService(this, {
+      prefix: 'hasura',
+      containerName: 'hasura',
+      containerPort: HASURA_PORT,
+      image: props.image ?? ecs.ContainerImage.fromRegistry(DEFAULT_HASURA_IMAGE),
+      options: props,
+      props,
+      entryPoint: ['/bin/sh', '-c', HASURA_START_SCRIPT],
+      command: ['graphql-engine', 'serve'],
+      environment: {
+        PLATFORM_DB_HOST: database.instance.dbInstanceEndpointAddress,
+        PLATFORM_DB_PORT: database.instance.dbInstanceEndpointPort,
+        PLATFORM_DB_NAME: database.databaseName,
+        PLATFORM_DB_SSLMODE: 'require',
+        HASURA_GRAPHQL_SERVER_PORT: String(HASURA_PORT),
+        HASURA_GRAPHQL_ENABLE_CONSOLE: String(props.console !== undefined),
+        HASURA_GRAPHQL_DEV_MODE: String(props.devMode ?? false),
+        HASURA_GRAPHQL_ENABLED_APIS: enabledApis(props).join(','),
+        HASURA_GRAPHQL_ENABLE_TELEMETRY: 'false',
+        ...corsEnvironment(props.corsDomains),
+        ...(props.unauthorizedRole ? { HASURA_GRAPHQL_UNAUTHORIZED_ROLE: props.unauthorizedRole } : {}),
+      },
+      secrets: {
+        PLATFORM_DB_USER: ecs.Secret.fromSecretsManager(credentials, 'username'),
+        PLATFORM_DB_PASSWORD: ecs.Secret.fromSecretsManager(credentials, 'password'),
+        HASURA_GRAPHQL_ADMIN_SECRET: ecs.Secret.fromSecretsManager(this.adminSecret),
+        HASURA_GRAPHQL_JWT_SECRET: ecs.Secret.fromSecretsManager(this.jwtSecret),
+      },
+    });
+    this.service = parts.service;
+    this.taskDefinition = parts.taskDefinition;
+    this.container = parts.container;
+    this.logGroup = parts.logGroup;
+    this.securityGroup = parts.securityGroup;
+    this.connections = parts.service.connections;
+
+    database.allowConnectionsFrom(this);
+  }
+}
+
+function enabledApis(options: HasuraOptions): HasuraApi[] {
+  if (options.enabledApis) {
+    return options.enabledApis;
+  }
+  return options.console ? [HasuraApi.GRAPHQL, HasuraApi.METADATA, HasuraApi.CONFIG] : [HasuraApi.GRAPHQL];
+}
+
+function corsEnvironment(corsDomains: string[] | undefined): { [name: string]: string } {
+  if (corsDomains === undefined) {
+    return { HASURA_GRAPHQL_DISABLE_CORS: 'true' };
+  }
+  return { HASURA_GRAPHQL_CORS_DOMAIN: corsDomains.join(',') };
+}
+
+/**
+ * Validates Hasura options; `prefix` names the props in error messages.
+ *
+ * @internal
+ */
+export function validateHasuraOptions(options: HasuraOptions, prefix: string): void {
+  validateContainerServiceOptions(prefix, options, MANAGED_NAMES);
+  if (options.enabledApis !== undefined) {
+    if (!options.enabledApis.includes(HasuraApi.GRAPHQL)) {
+      invalid(`${prefix}.enabledApis`, options.enabledApis, 'Include HasuraApi.GRAPHQL: the platform serves the GraphQL API.');
+    }
+    if (options.console && !options.enabledApis.includes(HasuraApi.METADATA)) {
+      invalid(`${prefix}.enabledApis`, options.enabledApis, 'The console needs HasuraApi.METADATA.');
+    }
+  }
+  if (options.console) {
+    const { allowedCidrs, insecureAllowAnyIpv4 } = options.console;
+    if (allowedCidrs.length === 0) {
+      invalid(`${prefix}.console.allowedCidrs`, allowedCidrs, 'List at least one CIDR block that may reach the console.');
+    }
+    for (const cidr of allowedCidrs) {
+      const parsed = requireCidr(`${prefix}.console.allowedCidrs`, cidr, 0, 32);
+      if (parsed.prefixLength === 0 && !insecureAllowAnyIpv4) {
+        invalid(`${prefix}.console.allowedCidrs`, cidr,
+          `This opens the console to the whole internet; list narrower ranges, or set ${prefix}.console.insecureAllowAnyIpv4 to true.`);
+      }
+    }
+  }
+  const role = options.unauthorizedRole;
+  if (role !== undefined && !isToken(role) && !/^[A-Za-z0-9_-]{1,64}$/.test(role)) {
+    invalid(`${prefix}.unauthorizedRole`, role, 'Use letters, digits, "_" and "-", at most 64 characters.');
+  }
+}

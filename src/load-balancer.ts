@@ -1,0 +1,277 @@
+import { Annotations, Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { HasuraService } from './hasura-service';
+import { NextjsService } from './nextjs-service';
+import { checkInteger, invalid } from './private/validation';
+
+/** A custom domain served over HTTPS. */
+export interface PlatformDomainOptions {
+  /** The site's domain name, e.g. `blog.example.com`. */
+  readonly domainName: string;
+
+  /** The Route 53 public hosted zone the domain belongs to; alias records are created in it. */
+  readonly hostedZone: route53.IHostedZone;
+
+  /**
+   * Certificate for `domainName` in the stack's region.
+   *
+   * @default - a DNS-validated ACM certificate is issued through `hostedZone`
+   */
+  readonly certificate?: acm.ICertificate;
+}
+
+/** Settings of the public Application Load Balancer. */
+export interface PlatformLoadBalancerOptions {
+  /**
+   * Refuse to delete the load balancer, whatever CloudFormation asks.
+   *
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+
+  /**
+   * How long a deregistering target keeps serving its in-flight requests (0 to 3600 seconds).
+   *
+   * @default Duration.seconds(30)
+   */
+  readonly deregistrationDelay?: Duration;
+
+  /**
+   * Write access logs to an encrypted, private, TLS-only S3 bucket.
+   *
+   * @default true
+   */
+  readonly accessLogs?: boolean;
+
+  /**
+   * Days access logs are kept before they expire.
+   *
+   * @default 90
+   */
+  readonly accessLogRetentionDays?: number;
+}
+
+/** Props of {@link PlatformLoadBalancer}. */
+export interface PlatformLoadBalancerProps extends PlatformLoadBalancerOptions {
+  /** The VPC; the load balancer goes into its public subnets. */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * Serve HTTPS on a custom domain, redirecting HTTP to HTTPS.
+   *
+   * @default - plain HTTP on the load balancer's DNS name
+   */
+  readonly domain?: PlatformDomainOptions;
+}
+
+/** Paths of Hasura that the public listeners route to it; every other path goes to Next.js. */
+export const PUBLIC_HASURA_PATHS = ['/v1/graphql', '/v1beta1/relay', '/healthz'];
+
+/** The port of the Hasura console listener. */
+export const CONSOLE_PORT = 8080;
+
+/**
+ * The public entry: an internet-facing Application Load Balancer in the public subnets that sends
+ * Hasura's GraphQL API and `/healthz` to Hasura and everything else to Next.js, over HTTPS when a
+ * domain is given (HTTP redirects to HTTPS), plus a console listener for Hasura that admits only the
+ * CIDRs listed.
+ */
+export class PlatformLoadBalancer extends Construct {
+  /** The load balancer. */
+  public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  /** The load balancer's security group. */
+  public readonly securityGroup: ec2.SecurityGroup;
+  /** The listener that serves the site: HTTPS on 443 with a domain, HTTP on 80 without. */
+  public readonly siteListener: elbv2.ApplicationListener;
+  /** The HTTP listener on port 80; it redirects to HTTPS when there is a domain. */
+  public readonly httpListener: elbv2.ApplicationListener;
+  /** The HTTPS listener on port 443, when there is a domain. */
+  public readonly httpsListener?: elbv2.ApplicationListener;
+  /** The certificate, when there is a domain. */
+  public readonly certificate?: acm.ICertificate;
+  /** The access log bucket, when access logs are on. */
+  public readonly accessLogBucket?: s3.Bucket;
+  /** The site's public origin: `https://<domain>` or `http://<load balancer DNS name>`. */
+  public readonly siteUrl: string;
+  /** The Hasura console listener, once a Hasura service with the console on is added. */
+  public consoleListener?: elbv2.ApplicationListener;
+
+  private readonly props: PlatformLoadBalancerProps;
+
+  constructor(scope: Construct, id: string, props: PlatformLoadBalancerProps) {
+    super(scope, id);
+    validateLoadBalancerOptions(props, 'loadBalancer');
+    this.props = props;
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'Public load balancer: HTTP and HTTPS from anywhere, console only from allowed CIDRs',
+      allowAllOutbound: false,
+    });
+    this.securityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'HTTP from anywhere');
+
+    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
+      vpc: props.vpc,
+      internetFacing: true,
+      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+      securityGroup: this.securityGroup,
+      deletionProtection: props.deletionProtection ?? true,
+      dropInvalidHeaderFields: true,
+    });
+
+    if (props.accessLogs ?? true) {
+      this.accessLogBucket = new s3.Bucket(this, 'AccessLogs', {
+        encryption: s3.BucketEncryption.S3_MANAGED,
+        enforceSSL: true,
+        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+        versioned: true,
+        lifecycleRules: [{
+          expiration: Duration.days(props.accessLogRetentionDays ?? 90),
+          noncurrentVersionExpiration: Duration.days(1),
+        }],
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      this.loadBalancer.logAccessLogs(this.accessLogBucket);
+    }
+
+    const domain = props.domain;
+    if (domain) {
+      this.certificate = domain.certificate ?? new acm.Certificate(this, 'Certificate', {
+        domainName: domain.domainName,
+        validation: acm.CertificateValidation.fromDns(domain.hostedZone),
+      });
+      this.securityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS from anywhere');
+      this.httpsListener = this.loadBalancer.addListener('HttpsListener', {
+        port: 443,
+        protocol: elbv2.ApplicationProtocol.HTTPS,
+        certificates: [this.certificate],
+        sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
+        open: false,
+      });
+      this.httpListener = this.loadBalancer.addListener('HttpListener', {
+        port: 80,
+        protocol: elbv2.ApplicationProtocol.HTTP,
+        open: false,
+        defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443', permanent: true }),
+      });
+      new route53.ARecord(this, 'AliasRecord', {
+        zone: domain.hostedZone,
+        recordName: domain.domainName,
+        target: route53.RecordTarget.fromAlias(new route53targets.LoadBalancerTarget(this.loadBalancer)),
+      });
+      this.siteListener = this.httpsListener;
+      this.siteUrl = `https://${domain.domainName}`;
+    } else {
+      this.httpListener = this.loadBalancer.addListener('HttpListener', {
+        port: 80,
+        protocol: elbv2.ApplicationProtocol.HTTP,
+        open: false,
+      });
+      this.siteListener = this.httpListener;
+      this.siteUrl = `http://${this.loadBalancer.loadBalancerDnsName}`;
+      Annotations.of(this).addWarningV2('cdk-hasura-nextjs:plainHttp',
+        'No domain is set, so the platform serves plain HTTP: credentials and tokens cross the internet'
+        + ' unencrypted. Set `domain` to serve HTTPS.');
+    }
+  }
+
+  /** Makes `service` the default target of the site listener. */
+  public addNextjsService(service: NextjsService): elbv2.ApplicationTargetGroup {
+    const targetGroup = this.targetGroup('NextjsTargetGroup', service, service.port, service.healthCheckPath);
+    this.siteListener.addTargetGroups('Nextjs', { targetGroups: [targetGroup] });
+    return targetGroup;
+  }
+
+  /**
+   * Routes Hasura's GraphQL API and `/healthz` on the site listener to `service`, and serves the
+   * console listener when the service has the console on.
+   */
+  public addHasuraService(service: HasuraService): elbv2.ApplicationTargetGroup {
+    const targetGroup = this.targetGroup('HasuraTargetGroup', service, service.port, '/healthz');
+    this.siteListener.addTargetGroups('Hasura', {
+      targetGroups: [targetGroup],
+      priority: 10,
+      conditions: [elbv2.ListenerCondition.pathPatterns(PUBLIC_HASURA_PATHS)],
+    });
+    if (service.consoleAllowedCidrs.length > 0) {
+      this.consoleListener = this.loadBalancer.addListener('ConsoleListener', {
+        port: CONSOLE_PORT,
+        protocol: this.certificate ? elbv2.ApplicationProtocol.HTTPS : elbv2.ApplicationProtocol.HTTP,
+        certificates: this.certificate ? [this.certificate] : undefined,
+        sslPolicy: this.certificate ? elbv2.SslPolicy.RECOMMENDED_TLS : undefined,
+        open: false,
+        defaultTargetGroups: [targetGroup],
+      });
+      for (const cidr of service.consoleAllowedCidrs) {
+        this.securityGroup.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(CONSOLE_PORT), `Hasura console from ${cidr}`);
+      }
+    }
+    return targetGroup;
+  }
+
+  private targetGroup(id: string, service: { service: ecs.FargateService; container: ecs.ContainerDefinition },
+    port: number, healthCheckPath: string): elbv2.ApplicationTargetGroup {
+    return new elbv2.ApplicationTargetGroup(this, id, {
+      vpc: this.props.vpc,
+      port,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      targetType: elbv2.TargetType.IP,
+      deregistrationDelay: this.props.deregistrationDelay ?? Duration.seconds(30),
+      healthCheck: {
+        path: healthCheckPath,
+        healthyHttpCodes: '200-399',
+        interval: Duration.seconds(15),
+        healthyThresholdCount: 2,
+        unhealthyThresholdCount: 3,
+      },
+      targets: [service.service.loadBalancerTarget({ containerName: service.container.containerName, containerPort: port })],
+    });
+  }
+}
+
+/**
+ * Validates load balancer options; `prefix` names the props in error messages.
+ *
+ * @internal
+ */
+export function validateLoadBalancerOptions(options: PlatformLoadBalancerOptions, prefix: string): void {
+  const delay = options.deregistrationDelay;
+  if (delay !== undefined && !delay.isUnresolved()) {
+    const seconds = delay.toSeconds({ integral: false });
+    if (!Number.isInteger(seconds) || seconds < 0 || seconds > 3600) {
+      invalid(`${prefix}.deregistrationDelay`, delay.toHumanString(), 'Use a whole number of seconds from 0 to 3600.');
+    }
+  }
+  checkInteger(`${prefix}.accessLogRetentionDays`, options.accessLogRetentionDays, 1, 3650);
+  if (options.accessLogs === false && options.accessLogRetentionDays !== undefined) {
+    invalid(`${prefix}.accessLogRetentionDays`, options.accessLogRetentionDays, 'It has no effect with accessLogs off.');
+  }
+}
+
+/**
+ * Validates a custom domain; `prefix` names the props in error messages.
+ *
+ * @internal
+ */
+export function validateDomainOptions(domain: PlatformDomainOptions | undefined, prefix: string): void {
+  if (domain === undefined || Token.isUnresolved(domain.domainName)) {
+    return;
+  }
+  const name = domain.domainName;
+  const label = '[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?';
+  if (name.length > 253 || !new RegExp(`^(${label}\\.)+${label}$`).test(name)) {
+    invalid(`${prefix}.domainName`, name, 'Use a lower-case fully qualified domain name such as "blog.example.com".');
+  }
+  const zoneName = Token.isUnresolved(domain.hostedZone.zoneName) ? undefined : domain.hostedZone.zoneName.replace(/\.$/, '');
+  if (zoneName !== undefined && name !== zoneName && !name.endsWith(`.${zoneName}`)) {
+    invalid(`${prefix}.domainName`, name, `It must be in the hosted zone ${zoneName}.`);
+  }
+}

@@ -1,0 +1,128 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { createContainerService, validateContainerServiceOptions } from './private/container-service';
+import { checkInteger, invalid, isToken } from './private/validation';
+import { ContainerServiceOptions, ContainerServiceProps } from './service-options';
+
+/** Settings of the Next.js service. */
+export interface NextjsOptions extends ContainerServiceOptions {
+  /**
+   * The Next.js server image, e.g. a `next build` with `output: 'standalone'` (`node server.js`).
+   * Remember that `NEXT_PUBLIC_*` values are inlined when the image is built.
+   */
+  readonly image: ecs.ContainerImage;
+
+  /**
+   * Port the server listens on (`PORT`).
+   *
+   * @default 3000
+   */
+  readonly containerPort?: number;
+
+  /**
+   * Path the load balancer checks; it must answer 200-399 without authentication.
+   *
+   * @default "/"
+   */
+  readonly healthCheckPath?: string;
+
+  /**
+   * Secret whose whole value is `NEXTAUTH_SECRET`.
+   *
+   * @default - a random 48-character secret is generated
+   */
+  readonly nextAuthSecret?: secretsmanager.ISecret;
+}
+
+/** Props of {@link NextjsService}. */
+export interface NextjsServiceProps extends NextjsOptions, ContainerServiceProps {
+  /**
+   * Public URL of the site (`NEXTAUTH_URL`), e.g. `https://example.com`.
+   *
+   * @default - not set
+   */
+  readonly siteUrl?: string;
+}
+
+const MANAGED_NAMES = ['PORT', 'HOSTNAME', 'NEXTAUTH_URL', 'NEXTAUTH_SECRET', 'NODE_ENV'];
+
+/** Default port of the Next.js server. */
+export const NEXTJS_PORT = 3000;
+
+/**
+ * A Next.js server on Fargate, listening on all interfaces of its task, with its NextAuth secret in
+ * Secrets Manager.
+ */
+export class NextjsService extends Construct implements ec2.IConnectable {
+  /** The Fargate service. */
+  public readonly service: ecs.FargateService;
+  /** The task definition. */
+  public readonly taskDefinition: ecs.FargateTaskDefinition;
+  /** The Next.js container. */
+  public readonly container: ecs.ContainerDefinition;
+  /** The container log group. */
+  public readonly logGroup: logs.LogGroup;
+  /** The tasks' security group. */
+  public readonly securityGroup: ec2.SecurityGroup;
+  /** Network access to the tasks. */
+  public readonly connections: ec2.Connections;
+  /** The NextAuth secret. */
+  public readonly nextAuthSecret: secretsmanager.ISecret;
+  /** The port the container listens on. */
+  public readonly port: number;
+  /** The path the load balancer checks. */
+  public readonly healthCheckPath: string;
+
+  constructor(scope: Construct, id: string, props: NextjsServiceProps) {
+    super(scope, id);
+    validateNextjsOptions(props, 'nextjs');
+    this.port = props.containerPort ?? NEXTJS_PORT;
+    this.healthCheckPath = props.healthCheckPath ?? '/';
+
+    this.nextAuthSecret = props.nextAuthSecret ?? new secretsmanager.Secret(this, 'NextAuthSecret', {
+      description: 'NextAuth secret (NEXTAUTH_SECRET)',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    });
+
+    const parts = createContainerService(this, {
+      prefix: 'nextjs',
+      containerName: 'nextjs',
+      containerPort: this.port,
+      image: props.image,
+      options: props,
+      props,
+      environment: {
+        NODE_ENV: 'production',
+        HOSTNAME: '0.0.0.0',
+        PORT: String(this.port),
+        ...(props.siteUrl ? { NEXTAUTH_URL: props.siteUrl } : {}),
+      },
+      secrets: {
+        NEXTAUTH_SECRET: ecs.Secret.fromSecretsManager(this.nextAuthSecret),
+      },
+    });
+    this.service = parts.service;
+    this.taskDefinition = parts.taskDefinition;
+    this.container = parts.container;
+    this.logGroup = parts.logGroup;
+    this.securityGroup = parts.securityGroup;
+    this.connections = parts.service.connections;
+  }
+}
+
+/**
+ * Validates Next.js options; `prefix` names the props in error messages.
+ *
+ * @internal
+ */
+export function validateNextjsOptions(options: NextjsOptions, prefix: string, moreManagedNames: string[] = []): void {
+  validateContainerServiceOptions(prefix, options, [...MANAGED_NAMES, ...moreManagedNames]);
+  checkInteger(`${prefix}.containerPort`, options.containerPort, 1024, 65535);
+  const path = options.healthCheckPath;
+  if (path !== undefined && !isToken(path) && !/^\/[\x21-\x7e]{0,1023}$/.test(path)) {
+    invalid(`${prefix}.healthCheckPath`, path, 'Use a path that starts with "/" and has no spaces, at most 1024 characters.');
+  }
+}

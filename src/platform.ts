@@ -1,0 +1,201 @@
+import { Names, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { PlatformDatabase, PlatformDatabaseOptions, validateDatabaseOptions } from './database';
+import { HasuraOptions, HasuraService, validateHasuraOptions } from './hasura-service';
+import {
+  PlatformDomainOptions, PlatformLoadBalancer, PlatformLoadBalancerOptions, validateDomainOptions,
+  validateLoadBalancerOptions,
+} from './load-balancer';
+import { PlatformNetwork, PlatformNetworkOptions } from './network';
+import { NextjsOptions, NextjsService, validateNextjsOptions } from './nextjs-service';
+import { planNetwork } from './private/network-plan';
+import { invalid } from './private/validation';
+
+/** Props of {@link HasuraNextjsPlatform}. */
+export interface HasuraNextjsPlatformProps {
+  /**
+   * Short name of the platform, used in log group names (`/ecs/<platformName>/hasura`): lower-case
+   * letters, digits and hyphens, at most 32 characters. Changing it moves the logs to new groups.
+   *
+   * @default - derived from the construct path
+   */
+  readonly platformName?: string;
+
+  /**
+   * An existing VPC with public subnets and private subnets that have egress, to use instead of
+   * creating one. `network` must be unset then.
+   *
+   * @default - a VPC is created from `network`
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * Layout of the VPC the platform creates.
+   *
+   * @default - 10.0.0.0/16 over two zones, one NAT gateway per zone, the reference subnet layout
+   */
+  readonly network?: PlatformNetworkOptions;
+
+  /**
+   * The PostgreSQL database.
+   *
+   * @default - db.t3.micro, 20-40 GiB gp3, single-AZ, 7-day backups, deletion protection
+   */
+  readonly database?: PlatformDatabaseOptions;
+
+  /**
+   * The Hasura service.
+   *
+   * @default - 2 tasks of 512 CPU units and 1024 MiB, console and admin APIs off
+   */
+  readonly hasura?: HasuraOptions;
+
+  /** The Next.js service; its image is required. */
+  readonly nextjs: NextjsOptions;
+
+  /**
+   * The public load balancer.
+   *
+   * @default - deletion protection, 30-second deregistration delay, access logs kept 90 days
+   */
+  readonly loadBalancer?: PlatformLoadBalancerOptions;
+
+  /**
+   * Serve the site over HTTPS on a custom domain.
+   *
+   * @default - plain HTTP on the load balancer's DNS name (a synth-time warning says so)
+   */
+  readonly domain?: PlatformDomainOptions;
+
+  /**
+   * How long container logs are kept.
+   *
+   * @default logs.RetentionDays.ONE_WEEK
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+const PLATFORM_NAME = /^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/;
+
+/**
+ * Hasura GraphQL Engine and a Next.js site on AWS: a VPC over several Availability Zones with NAT
+ * gateways, a public Application Load Balancer that sends Hasura's GraphQL API and `/healthz` to
+ * Hasura and everything else to Next.js, both services on ECS Fargate in private subnets, RDS for
+ * PostgreSQL reachable only from Hasura, every secret in Secrets Manager, and logs in CloudWatch.
+ */
+export class HasuraNextjsPlatform extends Construct {
+  /** The platform's short name. */
+  public readonly platformName: string;
+  /** The network, when the platform created the VPC. */
+  public readonly network?: PlatformNetwork;
+  /** The VPC. */
+  public readonly vpc: ec2.IVpc;
+  /** The ECS cluster both services run in. */
+  public readonly cluster: ecs.Cluster;
+  /** The PostgreSQL database. */
+  public readonly database: PlatformDatabase;
+  /** The load balancer, its listeners and target groups. */
+  public readonly ingress: PlatformLoadBalancer;
+  /** The Application Load Balancer. */
+  public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  /** The Hasura service. */
+  public readonly hasura: HasuraService;
+  /** The Next.js service. */
+  public readonly nextjs: NextjsService;
+  /** The Hasura target group. */
+  public readonly hasuraTargetGroup: elbv2.ApplicationTargetGroup;
+  /** The Next.js target group. */
+  public readonly nextjsTargetGroup: elbv2.ApplicationTargetGroup;
+  /** The site's public origin, e.g. `https://blog.example.com`. */
+  public readonly siteUrl: string;
+  /** The public GraphQL endpoint, `<siteUrl>/v1/graphql`. */
+  public readonly graphqlUrl: string;
+
+  constructor(scope: Construct, id: string, props: HasuraNextjsPlatformProps) {
+    super(scope, id);
+    validatePlatformProps(this, props);
+
+    this.platformName = props.platformName
+      ?? Names.uniqueResourceName(this, { maxLength: 32, separator: '-' }).toLowerCase();
+
+    if (props.vpc) {
+      this.vpc = props.vpc;
+    } else {
+      this.network = new PlatformNetwork(this, 'Network', props.network);
+      this.vpc = this.network.vpc;
+    }
+
+    this.cluster = new ecs.Cluster(this, 'Cluster', {
+      vpc: this.vpc,
+      containerInsightsV2: ecs.ContainerInsights.ENABLED,
+    });
+
+    this.database = new PlatformDatabase(this, 'Database', { ...props.database, vpc: this.vpc });
+
+    this.ingress = new PlatformLoadBalancer(this, 'LoadBalancer', {
+      ...props.loadBalancer,
+      vpc: this.vpc,
+      domain: props.domain,
+    });
+    this.loadBalancer = this.ingress.loadBalancer;
+    this.siteUrl = this.ingress.siteUrl;
+    this.graphqlUrl = `${this.siteUrl}/v1/graphql`;
+
+    this.hasura = new HasuraService(this, 'Hasura', {
+      ...props.hasura,
+      cluster: this.cluster,
+      database: this.database,
+      corsDomains: [this.siteUrl],
+      logGroupName: `/ecs/${this.platformName}/hasura`,
+      logRetention: props.logRetention,
+    });
+
+    const signingKeyField = this.hasura.jwtSigningKeyField;
+    this.nextjs = new NextjsService(this, 'Nextjs', {
+      ...props.nextjs,
+      cluster: this.cluster,
+      siteUrl: this.siteUrl,
+      logGroupName: `/ecs/${this.platformName}/nextjs`,
+      logRetention: props.logRetention,
+      environment: {
+        ...props.nextjs.environment,
+        NEXT_PUBLIC_HASURA_GRAPHQL_URL: this.graphqlUrl,
+      },
+      secrets: {
+        ...props.nextjs.secrets,
+        HASURA_GRAPHQL_ADMIN_SECRET: ecs.Secret.fromSecretsManager(this.hasura.adminSecret),
+        ...(signingKeyField ? { JWT_SECRET: ecs.Secret.fromSecretsManager(this.hasura.jwtSecret, signingKeyField) } : {}),
+      },
+    });
+
+    this.nextjsTargetGroup = this.ingress.addNextjsService(this.nextjs);
+    this.hasuraTargetGroup = this.ingress.addHasuraService(this.hasura);
+  }
+}
+
+/** Variables the platform gives the Next.js service; users may not set them. */
+const NEXTJS_PLATFORM_NAMES = ['NEXT_PUBLIC_HASURA_GRAPHQL_URL', 'HASURA_GRAPHQL_ADMIN_SECRET', 'JWT_SECRET'];
+
+/** Checks every prop before anything is created, so bad input never yields a half-built tree. */
+function validatePlatformProps(scope: Construct, props: HasuraNextjsPlatformProps): void {
+  const name = props.platformName;
+  if (name !== undefined && (Token.isUnresolved(name) || !PLATFORM_NAME.test(name))) {
+    invalid('platformName', name, 'Use 1 to 32 lower-case letters, digits and hyphens, not starting or ending with a hyphen.');
+  }
+  if (props.vpc) {
+    if (props.network !== undefined) {
+      invalid('network', Object.keys(props.network), 'An existing vpc cannot be reshaped: set either vpc or network, not both.');
+    }
+  } else {
+    planNetwork(Stack.of(scope), props.network ?? {}, 'network');
+  }
+  validateDatabaseOptions(props.database ?? {}, 'database');
+  validateHasuraOptions(props.hasura ?? {}, 'hasura');
+  validateNextjsOptions(props.nextjs, 'nextjs', NEXTJS_PLATFORM_NAMES);
+  validateLoadBalancerOptions(props.loadBalancer ?? {}, 'loadBalancer');
+  validateDomainOptions(props.domain, 'domain');
+}
