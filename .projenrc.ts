@@ -28,6 +28,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
     compilerOptions: {},
   },
 
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples', 'projenrc', '.projenrc.ts'],
+    projectService: false,
+    tsconfigPath: './tsconfig.dev.json',
+  },
+
   devDeps: [
     'cdk-nag@^3.0.2',
     'ts-node@^10.9.2',
@@ -36,9 +43,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   jestOptions: {
     // Snapshot drift must fail the suite; `npx projen test:update` refreshes snapshots on purpose.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    passWithNoTests: false,
     jestConfig: {
       testPathIgnorePatterns: ['/node_modules/', '/cdk.out/'],
       watchPathIgnorePatterns: ['/node_modules/', '/cdk.out/'],
+      modulePathIgnorePatterns: ['/cdk.out/'],
       collectCoverage: false,
     },
   },
@@ -51,8 +60,17 @@ const project = new awscdk.AwsCdkConstructLibrary({
   githubOptions: { mergify: false },
 });
 
+// Type-check exactly the sources, tests, examples and projen config (not lib/ or cdk.out/).
+project.tryFindObjectFile('tsconfig.dev.json')!.addOverride('include',
+  ['src/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'projenrc/**/*.ts', '.projenrc.ts']);
+
 // jsii reserved-word warnings matter: the API must read well in Python, Java, Go and C#.
 project.compileTask.reset('jsii --fail-on-warnings');
+
+// `npm test` proves the API compiles for every jsii language (warnings are errors), regenerates
+// API.md, then runs the jest suite and eslint.
+project.testTask.prependSpawn(project.tasks.tryFind('post-compile')!);
+project.testTask.prependSpawn(project.compileTask);
 
 // Synthesizes every example app into examples/<name>/cdk.out without AWS credentials or Docker.
 project.addTask('synth:examples', {

@@ -102,6 +102,9 @@ export interface PlatformDatabaseProps extends PlatformDatabaseOptions {
 /** The characters the generated master password never contains (the same set aws-cdk-lib uses). */
 export const DATABASE_PASSWORD_EXCLUDED_CHARACTERS = ' %+~`#$&*()|[]{}:;<>?!\'/@"\\';
 
+/** The PostgreSQL port. */
+export const DATABASE_PORT = 5432;
+
 /** The master user name of the database. */
 export const DATABASE_MASTER_USERNAME = 'postgres';
 
@@ -170,6 +173,7 @@ export class PlatformDatabase extends Construct implements ec2.IConnectable {
       vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       securityGroups: [this.securityGroup],
       publiclyAccessible: false,
+      port: DATABASE_PORT,
       credentials: rds.Credentials.fromSecret(this.secret),
       databaseName: this.databaseName,
       parameterGroup,

@@ -1,0 +1,71 @@
+// Every example app synthesizes, matches its committed snapshot (asset hashes scrubbed) and keeps
+// secrets out of the template.
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { createStack as createDev } from '../../examples/hasura-blog-dev/main';
+import { exampleNames } from '../../examples/synth-all';
+import { containerNamed, onlyResource } from '../util';
+
+/** Synthesizes an example by folder name and returns its template as JSON. */
+export function exampleTemplate(name: string): { [key: string]: any } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const example = require(`../../examples/${name}/main`);
+  return Template.fromStack(example.createStack(new App())).toJSON();
+}
+
+/** Replaces content hashes of assets, which change with every edit of the staged files. */
+export function scrubHashes(template: unknown): unknown {
+  return JSON.parse(JSON.stringify(template).replace(/[0-9a-f]{64}/g, '<asset-hash>'));
+}
+
+const names = exampleNames();
+
+test('there are examples to check', () => {
+  expect(names).toEqual(expect.arrayContaining(['hasura-blog-dev', 'hasura-blog-prod']));
+});
+
+describe.each(names)('example %s', (name) => {
+  const template = exampleTemplate(name);
+
+  test('matches its snapshot', () => {
+    expect(scrubHashes(template)).toMatchSnapshot();
+  });
+});
+
+describe('hasura-blog-dev: the low-cost variant', () => {
+  const template = Template.fromStack(createDev(new App()));
+
+  test('one NAT gateway serves both private subnets', () => {
+    template.resourceCountIs('AWS::EC2::NatGateway', 1);
+    const routes = Object.values(template.findResources('AWS::EC2::Route'))
+      .filter((r) => r.Properties.NatGatewayId !== undefined);
+    expect(routes).toHaveLength(2);
+    expect(new Set(routes.map((r) => JSON.stringify(r.Properties.NatGatewayId))).size).toBe(1);
+  });
+
+  test('one task of the smallest size per service', () => {
+    for (const service of Object.values(template.findResources('AWS::ECS::Service'))) {
+      expect(service.Properties.DesiredCount).toBe(1);
+    }
+    for (const taskDefinition of Object.values(template.findResources('AWS::ECS::TaskDefinition'))) {
+      expect([taskDefinition.Properties.Cpu, taskDefinition.Properties.Memory]).toEqual(['256', '512']);
+    }
+  });
+
+  test('a single-AZ database that can be torn down but still leaves a snapshot', () => {
+    const database = onlyResource(template, 'AWS::RDS::DBInstance');
+    expect(database.Properties.MultiAZ).toBe(false);
+    expect(database.Properties.DeletionProtection).toBe(false);
+    expect(database.DeletionPolicy).toBe('Snapshot');
+  });
+
+  test('the load balancer can be deleted', () => {
+    expect(onlyResource(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer').Properties.LoadBalancerAttributes)
+      .toContainEqual({ Key: 'deletion_protection.enabled', Value: 'false' });
+  });
+
+  test('Hasura still runs with the console off', () => {
+    const environment = containerNamed(template, 'hasura').Environment;
+    expect(environment).toContainEqual({ Name: 'HASURA_GRAPHQL_ENABLE_CONSOLE', Value: 'false' });
+  });
+});
