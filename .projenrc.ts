@@ -40,6 +40,20 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'ts-node@^10.9.2',
   ],
 
+  // jsii targets: the same construct library for Python, Java, Go and C#.
+  publishToPypi: { distName: 'cdk-hasura-nextjs', module: 'cdk_hasura_nextjs' },
+  publishToMaven: {
+    mavenGroupId: 'dev.cdkhasuranextjs',
+    mavenArtifactId: 'cdk-hasura-nextjs',
+    javaPackage: 'dev.cdkhasuranextjs',
+  },
+  publishToGo: {
+    moduleName: 'github.com/cdk-hasura-nextjs/cdk-hasura-nextjs-go',
+    packageName: 'cdkhasuranextjs',
+  },
+  // Configured for the release workflow; there is no .NET SDK on the build machines, so it is not built here.
+  publishToNuget: { packageId: 'CdkHasuraNextjs', dotNetNamespace: 'CdkHasuraNextjs' },
+
   jestOptions: {
     // Snapshot drift must fail the suite; `npx projen test:update` refreshes snapshots on purpose.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
@@ -77,5 +91,13 @@ project.addTask('synth:examples', {
   description: 'Synthesize every example app into examples/<name>/cdk.out',
   exec: 'ts-node --project tsconfig.dev.json examples/synth-all.ts',
 });
+
+// Python, Java and Go packages, built with jsii-pacmak on this kind of machine (.NET has no SDK here).
+const packageLanguages = project.addTask('package:languages', {
+  description: 'Package the Python, Java and Go bindings into dist/ (needs Python 3, a JDK with Maven, and Go)',
+});
+for (const language of ['python', 'java', 'go']) {
+  packageLanguages.spawn(project.tasks.tryFind(`package:${language}`)!);
+}
 
 project.synth();
