@@ -59,7 +59,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     passWithNoTests: false,
     jestConfig: {
-      testPathIgnorePatterns: ['/node_modules/', '/cdk.out/'],
+      // test/integration needs tools beyond Node.js (PostgreSQL, Python, a JDK, Go): `test:integration`.
+      testPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '<rootDir>/test/integration/'],
       watchPathIgnorePatterns: ['/node_modules/', '/cdk.out/'],
       modulePathIgnorePatterns: ['/cdk.out/'],
       collectCoverage: false,
@@ -90,6 +91,13 @@ project.testTask.prependSpawn(project.compileTask);
 project.addTask('synth:examples', {
   description: 'Synthesize every example app into examples/<name>/cdk.out',
   exec: 'ts-node --project tsconfig.dev.json examples/synth-all.ts',
+});
+
+// Tests that use real components installed by .ci/run: a PostgreSQL server, Python, Java and Go.
+project.addTask('test:integration', {
+  description: 'Integration tests with real PostgreSQL, cfn-lint, checkov, cfn-guard and the Python/Java/Go packages',
+  exec: 'jest --ci --runInBand --testPathIgnorePatterns /node_modules/ /cdk.out/ --roots <rootDir>/test/integration',
+  receiveArgs: true,
 });
 
 // Python, Java and Go packages, built with jsii-pacmak on this kind of machine (.NET has no SDK here).
