@@ -1,7 +1,9 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
+import { acknowledge, acknowledgeNoRotation, nistAndHipaa } from './private/acknowledge';
 import { checkInteger, invalid, isToken } from './private/validation';
 
 /** Settings of the platform's PostgreSQL database. */
@@ -97,6 +99,14 @@ export interface PlatformDatabaseProps extends PlatformDatabaseOptions {
    * @default - the VPC's private subnets
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Customer managed key that encrypts the credentials secret. Storage is always encrypted, with the
+   * account's `aws/rds` key (changing a database's storage key would replace it).
+   *
+   * @default - Secrets Manager's `aws/secretsmanager` key
+   */
+  readonly encryptionKey?: kms.IKey;
 }
 
 /** The characters the generated master password never contains (the same set aws-cdk-lib uses). */
@@ -150,7 +160,10 @@ export class PlatformDatabase extends Construct implements ec2.IConnectable {
     this.secret = new rds.DatabaseSecret(this, 'Credentials', {
       username: DATABASE_MASTER_USERNAME,
       excludeCharacters: DATABASE_PASSWORD_EXCLUDED_CHARACTERS,
+      encryptionKey: props.encryptionKey,
     });
+    acknowledgeNoRotation(this.secret, 'Hasura builds its connection URL when a task starts; a rotation would'
+      + ' break every running task until it is replaced. Rotate on purpose, then redeploy the Hasura service.');
     // A final snapshot is restored with the same master password, so the secret outlives the instance.
     this.secret.applyRemovalPolicy(removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN);
 
@@ -186,6 +199,7 @@ export class PlatformDatabase extends Construct implements ec2.IConnectable {
       preferredBackupWindow: props.preferredBackupWindow ?? '03:00-04:00',
       preferredMaintenanceWindow: props.preferredMaintenanceWindow ?? 'mon:04:00-mon:05:00',
       cloudwatchLogsExports: ['postgresql', 'upgrade'],
+      monitoringInterval: Duration.seconds(60),
       autoMinorVersionUpgrade: true,
       copyTagsToSnapshot: true,
       caCertificate: rds.CaCertificate.RDS_CA_RSA2048_G1,
@@ -193,11 +207,35 @@ export class PlatformDatabase extends Construct implements ec2.IConnectable {
       removalPolicy,
     });
     this.connections = this.instance.connections;
+    this.acknowledgeFindings(props);
+  }
+
+  private acknowledgeFindings(props: PlatformDatabaseProps): void {
+    acknowledge(this.instance, 'PostgreSQL keeps its standard port: the database is in private subnets and'
+      + ' accepts connections only from allowed security groups, so another port would hide nothing.', 'AwsSolutions-RDS11');
+    acknowledge(this.instance, 'Automated backups with point-in-time recovery (database.backupRetention) protect'
+      + ' the data; enrolling it in an AWS Backup plan is an account-level decision.', ...nistAndHipaa('RDSInBackupPlan'));
+    if (!(props.multiAz ?? false)) {
+      acknowledge(this.instance, 'Single-AZ was chosen explicitly (database.multiAz is false, the reference'
+        + ' topology\'s setting); set it to true for a standby with automatic failover.',
+      'AwsSolutions-RDS3', ...nistAndHipaa('RDSMultiAZSupport'));
+    }
+    if (!(props.deletionProtection ?? true)) {
+      acknowledge(this.instance, 'Deletion protection was turned off explicitly (database.deletionProtection is'
+        + ' false), e.g. for a disposable environment; the database still leaves a final snapshot unless removalPolicy says otherwise.',
+      'AwsSolutions-RDS10', ...nistAndHipaa('RDSInstanceDeletionProtectionEnabled'));
+    }
+    const monitoringRole = this.instance.node.tryFindChild('MonitoringRole');
+    if (monitoringRole) {
+      acknowledge(monitoringRole, 'AmazonRDSEnhancedMonitoringRole is the AWS-managed policy RDS documents for'
+        + ' its enhanced-monitoring service role; it only publishes OS metrics to CloudWatch Logs.',
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]');
+    }
   }
 
   /** Lets `peer` open PostgreSQL connections to the database (and nothing else). */
   public allowConnectionsFrom(peer: ec2.IConnectable): void {
-    this.connections.allowDefaultPortFrom(peer, 'PostgreSQL from an allowed service');
+    this.connections.allowFrom(peer, ec2.Port.tcp(DATABASE_PORT), 'PostgreSQL from an allowed service');
   }
 }
 

@@ -5,6 +5,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { PlatformDatabase } from './database';
 import { createContainerService, validateContainerServiceOptions } from './private/container-service';
+import { generatedSecret, RANDOM_TOKEN } from './private/generated-secret';
 import { HASURA_START_SCRIPT } from './private/hasura-start-script';
 import { invalid, isToken, requireCidr } from './private/validation';
 import { ContainerServiceOptions, ContainerServiceProps } from './service-options';
@@ -175,23 +176,19 @@ export class HasuraService extends Construct implements ec2.IConnectable {
     super(scope, id);
     validateHasuraOptions(props, 'hasura');
 
-    this.adminSecret = props.adminSecret ?? new secretsmanager.Secret(this, 'AdminSecret', {
-      description: 'Hasura admin secret (HASURA_GRAPHQL_ADMIN_SECRET)',
-      generateSecretString: { passwordLength: 48, excludePunctuation: true },
-    });
+    this.adminSecret = props.adminSecret ?? generatedSecret(this, 'AdminSecret',
+      'Hasura admin secret (HASURA_GRAPHQL_ADMIN_SECRET)', RANDOM_TOKEN, props.encryptionKey);
     if (props.jwt) {
       this.jwtSecret = props.jwt.secret;
       this.jwtSigningKeyField = props.jwt.signingKeyField;
     } else {
-      this.jwtSecret = new secretsmanager.Secret(this, 'JwtSecret', {
-        description: 'Hasura JWT config (HASURA_GRAPHQL_JWT_SECRET); its "key" signs and verifies tokens',
-        generateSecretString: {
+      this.jwtSecret = generatedSecret(this, 'JwtSecret',
+        'Hasura JWT config (HASURA_GRAPHQL_JWT_SECRET); its "key" signs and verifies tokens', {
           secretStringTemplate: JSON.stringify({ type: 'HS256' }),
           generateStringKey: 'key',
           passwordLength: 64,
           excludePunctuation: true,
-        },
-      });
+        }, props.encryptionKey);
       this.jwtSigningKeyField = 'key';
     }
     this.consoleAllowedCidrs = props.console?.allowedCidrs ?? [];

@@ -6,9 +6,11 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { HasuraService } from './hasura-service';
 import { NextjsService } from './nextjs-service';
+import { acknowledge, nistAndHipaa } from './private/acknowledge';
 import { checkInteger, invalid } from './private/validation';
 
 /** A custom domain served over HTTPS. */
@@ -56,6 +58,13 @@ export interface PlatformLoadBalancerOptions {
    * @default 90
    */
   readonly accessLogRetentionDays?: number;
+
+  /**
+   * ARN of a regional AWS WAF web ACL to associate with the load balancer.
+   *
+   * @default - no web ACL
+   */
+  readonly webAclArn?: string;
 }
 
 /** Props of {@link PlatformLoadBalancer}. */
@@ -116,6 +125,8 @@ export class PlatformLoadBalancer extends Construct {
       allowAllOutbound: false,
     });
     this.securityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'HTTP from anywhere');
+    acknowledge(this.securityGroup, 'An internet-facing website must accept HTTP and HTTPS from any address;'
+      + ' the console port admits only the CIDRs listed in hasura.console.allowedCidrs.', 'AwsSolutions-EC23');
 
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc: props.vpc,
@@ -125,6 +136,12 @@ export class PlatformLoadBalancer extends Construct {
       deletionProtection: props.deletionProtection ?? true,
       dropInvalidHeaderFields: true,
     });
+
+    if (!(props.deletionProtection ?? true)) {
+      acknowledge(this.loadBalancer, 'Deletion protection was turned off explicitly'
+        + ' (loadBalancer.deletionProtection is false), e.g. for a disposable environment.',
+      ...nistAndHipaa('ELBDeletionProtectionEnabled'));
+    }
 
     if (props.accessLogs ?? true) {
       this.accessLogBucket = new s3.Bucket(this, 'AccessLogs', {
@@ -140,6 +157,27 @@ export class PlatformLoadBalancer extends Construct {
         removalPolicy: RemovalPolicy.RETAIN,
       });
       this.loadBalancer.logAccessLogs(this.accessLogBucket);
+      acknowledge(this.accessLogBucket, 'This bucket only receives load balancer access logs; logging access to'
+        + ' it would need yet another bucket.', 'AwsSolutions-S1', ...nistAndHipaa('S3BucketLoggingEnabled'));
+      acknowledge(this.accessLogBucket, 'Access logs are operational records that expire after'
+        + ' loadBalancer.accessLogRetentionDays; a replica in another region is not needed.',
+      ...nistAndHipaa('S3BucketReplicationEnabled'));
+      acknowledge(this.accessLogBucket, 'Elastic Load Balancing delivers access logs only to buckets encrypted'
+        + ' with S3-managed keys (SSE-S3); the bucket is encrypted with them.', ...nistAndHipaa('S3DefaultEncryptionKMS'));
+    } else {
+      acknowledge(this.loadBalancer, 'Access logs were turned off explicitly (loadBalancer.accessLogs is false).',
+        'AwsSolutions-ELB2', ...nistAndHipaa('ELBLoggingEnabled'));
+    }
+
+    if (props.webAclArn) {
+      new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', {
+        resourceArn: this.loadBalancer.loadBalancerArn,
+        webAclArn: props.webAclArn,
+      });
+    } else {
+      acknowledge(this.loadBalancer, 'No web ACL was given (loadBalancer.webAclArn). WAF rules must be tuned'
+        + ' to the application (GraphQL request bodies trip generic size rules), so none is imposed.',
+      'NIST.800.53.R5-ALBWAFEnabled');
     }
 
     const domain = props.domain;
@@ -162,6 +200,8 @@ export class PlatformLoadBalancer extends Construct {
         open: false,
         defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443', permanent: true }),
       });
+      acknowledge(this.httpListener, 'This listener serves nothing: it only redirects every request to HTTPS (301).',
+        ...nistAndHipaa('ELBv2ACMCertificateRequired'));
       new route53.ARecord(this, 'AliasRecord', {
         zone: domain.hostedZone,
         recordName: domain.domainName,
@@ -177,6 +217,7 @@ export class PlatformLoadBalancer extends Construct {
       });
       this.siteListener = this.httpListener;
       this.siteUrl = `http://${this.loadBalancer.loadBalancerDnsName}`;
+      acknowledgePlainHttp(this.httpListener);
       Annotations.of(this).addWarningV2('cdk-hasura-nextjs:plainHttp',
         'No domain is set, so the platform serves plain HTTP: credentials and tokens cross the internet'
         + ' unencrypted. Set `domain` to serve HTTPS.');
@@ -210,6 +251,9 @@ export class PlatformLoadBalancer extends Construct {
         open: false,
         defaultTargetGroups: [targetGroup],
       });
+      if (!this.certificate) {
+        acknowledgePlainHttp(this.consoleListener);
+      }
       for (const cidr of service.consoleAllowedCidrs) {
         this.securityGroup.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(CONSOLE_PORT), `Hasura console from ${cidr}`);
       }
@@ -237,6 +281,13 @@ export class PlatformLoadBalancer extends Construct {
   }
 }
 
+/** Acknowledges the TLS rules on a listener that serves plain HTTP because no domain was given. */
+function acknowledgePlainHttp(listener: elbv2.ApplicationListener): void {
+  acknowledge(listener, 'No domain was given, so there is no certificate: the platform serves plain HTTP as'
+    + ' asked and warns at synth time. Set `domain` for HTTPS with HTTP redirected to it.',
+  ...nistAndHipaa('ALBHttpToHttpsRedirection'), ...nistAndHipaa('ELBv2ACMCertificateRequired'));
+}
+
 /**
  * Validates load balancer options; `prefix` names the props in error messages.
  *
@@ -251,6 +302,11 @@ export function validateLoadBalancerOptions(options: PlatformLoadBalancerOptions
     }
   }
   checkInteger(`${prefix}.accessLogRetentionDays`, options.accessLogRetentionDays, 1, 3650);
+  const webAclArn = options.webAclArn;
+  if (webAclArn !== undefined && !Token.isUnresolved(webAclArn)
+    && !/^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional\/webacl\/[^/]+\/[^/]+$/.test(webAclArn)) {
+    invalid(`${prefix}.webAclArn`, webAclArn, 'Use the ARN of a regional WAFv2 web ACL (arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>).');
+  }
   if (options.accessLogs === false && options.accessLogRetentionDays !== undefined) {
     invalid(`${prefix}.accessLogRetentionDays`, options.accessLogRetentionDays, 'It has no effect with accessLogs off.');
   }

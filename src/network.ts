@@ -1,7 +1,9 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { acknowledge, nistAndHipaa } from './private/acknowledge';
 import { ExplicitSubnetCidrs } from './private/explicit-subnet-cidrs';
 import { planNetwork } from './private/network-plan';
 
@@ -71,7 +73,14 @@ export interface PlatformNetworkOptions {
 }
 
 /** Props of {@link PlatformNetwork}. */
-export interface PlatformNetworkProps extends PlatformNetworkOptions {}
+export interface PlatformNetworkProps extends PlatformNetworkOptions {
+  /**
+   * Customer managed key that encrypts the flow log group.
+   *
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly encryptionKey?: kms.IKey;
+}
 
 
 /**
@@ -105,16 +114,27 @@ export class PlatformNetwork extends Construct {
       enableDnsSupport: true,
       restrictDefaultSecurityGroup: true,
     });
+    for (const subnet of this.vpc.publicSubnets) {
+      acknowledge(subnet, 'Public subnets hold only the internet-facing load balancer and the NAT gateways,'
+        + ' which need a route to the internet gateway; tasks and the database are in private subnets.',
+      ...nistAndHipaa('VPCNoUnrestrictedRouteToIGW'));
+    }
 
     if (props.flowLogs ?? true) {
       this.flowLogGroup = new logs.LogGroup(this, 'FlowLogGroup', {
         retention: props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR,
+        encryptionKey: props.encryptionKey,
         removalPolicy: RemovalPolicy.RETAIN,
       });
-      this.vpc.addFlowLog('FlowLog', {
+      const flowLog = this.vpc.addFlowLog('FlowLog', {
         destination: ec2.FlowLogDestination.toCloudWatchLogs(this.flowLogGroup),
         trafficType: ec2.FlowLogTrafficType.ALL,
       });
+      acknowledge(flowLog, 'The inline policy is the least-privilege grant aws-cdk-lib generates for this'
+        + ' role alone (write to one log group); a managed policy would add nothing.', ...nistAndHipaa('IAMNoInlinePolicy'));
+    } else {
+      acknowledge(this.vpc, 'Flow logs were turned off explicitly (network.flowLogs is false).',
+        'AwsSolutions-VPC7', ...nistAndHipaa('VPCFlowLogsEnabled'));
     }
   }
 }

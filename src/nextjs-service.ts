@@ -4,6 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { createContainerService, validateContainerServiceOptions } from './private/container-service';
+import { generatedSecret, RANDOM_TOKEN } from './private/generated-secret';
 import { checkInteger, invalid, isToken } from './private/validation';
 import { ContainerServiceOptions, ContainerServiceProps } from './service-options';
 
@@ -82,10 +83,8 @@ export class NextjsService extends Construct implements ec2.IConnectable {
     this.port = props.containerPort ?? NEXTJS_PORT;
     this.healthCheckPath = props.healthCheckPath ?? '/';
 
-    this.nextAuthSecret = props.nextAuthSecret ?? new secretsmanager.Secret(this, 'NextAuthSecret', {
-      description: 'NextAuth secret (NEXTAUTH_SECRET)',
-      generateSecretString: { passwordLength: 48, excludePunctuation: true },
-    });
+    this.nextAuthSecret = props.nextAuthSecret ?? generatedSecret(this, 'NextAuthSecret',
+      'NextAuth secret (NEXTAUTH_SECRET)', RANDOM_TOKEN, props.encryptionKey);
 
     const parts = createContainerService(this, {
       prefix: 'nextjs',

@@ -1,7 +1,9 @@
-import { Names, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { PlatformDatabase, PlatformDatabaseOptions, validateDatabaseOptions } from './database';
@@ -77,6 +79,14 @@ export interface HasuraNextjsPlatformProps {
    * @default logs.RetentionDays.ONE_WEEK
    */
   readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Customer managed KMS key that encrypts the log groups and the secrets. The database's storage is
+   * encrypted with the account's `aws/rds` key either way.
+   *
+   * @default - a key with yearly rotation is created and retained
+   */
+  readonly encryptionKey?: kms.IKey;
 }
 
 const PLATFORM_NAME = /^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/;
@@ -90,6 +100,8 @@ const PLATFORM_NAME = /^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/;
 export class HasuraNextjsPlatform extends Construct {
   /** The platform's short name. */
   public readonly platformName: string;
+  /** The key that encrypts the log groups and secrets. */
+  public readonly encryptionKey: kms.IKey;
   /** The network, when the platform created the VPC. */
   public readonly network?: PlatformNetwork;
   /** The VPC. */
@@ -122,10 +134,13 @@ export class HasuraNextjsPlatform extends Construct {
     this.platformName = props.platformName
       ?? Names.uniqueResourceName(this, { maxLength: 32, separator: '-' }).toLowerCase();
 
+    this.encryptionKey = props.encryptionKey ?? this.createEncryptionKey();
+    const encryptionKey = this.encryptionKey;
+
     if (props.vpc) {
       this.vpc = props.vpc;
     } else {
-      this.network = new PlatformNetwork(this, 'Network', props.network);
+      this.network = new PlatformNetwork(this, 'Network', { ...props.network, encryptionKey });
       this.vpc = this.network.vpc;
     }
 
@@ -134,7 +149,7 @@ export class HasuraNextjsPlatform extends Construct {
       containerInsightsV2: ecs.ContainerInsights.ENABLED,
     });
 
-    this.database = new PlatformDatabase(this, 'Database', { ...props.database, vpc: this.vpc });
+    this.database = new PlatformDatabase(this, 'Database', { ...props.database, vpc: this.vpc, encryptionKey });
 
     this.ingress = new PlatformLoadBalancer(this, 'LoadBalancer', {
       ...props.loadBalancer,
@@ -152,6 +167,7 @@ export class HasuraNextjsPlatform extends Construct {
       corsDomains: [this.siteUrl],
       logGroupName: `/ecs/${this.platformName}/hasura`,
       logRetention: props.logRetention,
+      encryptionKey,
     });
 
     const signingKeyField = this.hasura.jwtSigningKeyField;
@@ -161,6 +177,7 @@ export class HasuraNextjsPlatform extends Construct {
       siteUrl: this.siteUrl,
       logGroupName: `/ecs/${this.platformName}/nextjs`,
       logRetention: props.logRetention,
+      encryptionKey,
       environment: {
         ...props.nextjs.environment,
         NEXT_PUBLIC_HASURA_GRAPHQL_URL: this.graphqlUrl,
@@ -174,6 +191,30 @@ export class HasuraNextjsPlatform extends Construct {
 
     this.nextjsTargetGroup = this.ingress.addNextjsService(this.nextjs);
     this.hasuraTargetGroup = this.ingress.addHasuraService(this.hasura);
+  }
+
+  /** A retained, yearly rotated key that CloudWatch Logs may use for this account's log groups. */
+  private createEncryptionKey(): kms.Key {
+    const stack = Stack.of(this);
+    const key = new kms.Key(this, 'EncryptionKey', {
+      description: `${this.platformName}: encrypts the platform's log groups and secrets`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowCloudWatchLogsOfThisAccount',
+      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      resources: ['*'],
+      conditions: {
+        ArnLike: {
+          'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
+            service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        },
+      },
+    }));
+    return key;
   }
 }
 

@@ -1,5 +1,6 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 
 /** Sizing and extra settings shared by the Hasura and Next.js services. */
@@ -68,4 +69,10 @@ export interface ContainerServiceProps {
    */
   readonly logRetention?: logs.RetentionDays;
 
+  /**
+   * Customer managed key that encrypts the container log group and the secrets this service generates.
+   *
+   * @default - the services' own AWS-managed encryption
+   */
+  readonly encryptionKey?: kms.IKey;
 }

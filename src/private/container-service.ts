@@ -4,6 +4,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ContainerServiceOptions, ContainerServiceProps } from '../service-options';
+import { acknowledge, nistAndHipaa } from './acknowledge';
 import { checkFargateSize } from './fargate-sizes';
 import { checkInteger, invalid } from './validation';
 
@@ -70,6 +71,7 @@ export function createContainerService(scope: Construct, spec: ContainerServiceS
   const logGroup = new logs.LogGroup(scope, 'LogGroup', {
     logGroupName: props.logGroupName,
     retention: props.logRetention ?? logs.RetentionDays.ONE_WEEK,
+    encryptionKey: props.encryptionKey,
     removalPolicy: RemovalPolicy.RETAIN,
   });
 
@@ -111,6 +113,12 @@ export function createContainerService(scope: Construct, spec: ContainerServiceS
     circuitBreaker: { enable: true, rollback: true },
     propagateTags: ecs.PropagatedTagSource.SERVICE,
   });
+
+  acknowledge(taskDefinition, 'Plain environment holds only non-secret settings: names that look like secrets'
+    + ' are refused at synth time and every secret is injected from Secrets Manager.', 'AwsSolutions-ECS2');
+  acknowledge(taskDefinition.obtainExecutionRole(), 'aws-cdk-lib grants this execution role exactly the log group'
+    + ' and secrets of this task in its inline policy; ecr:GetAuthorizationToken only exists for Resource "*".',
+  'AwsSolutions-IAM5[Resource::*]', ...nistAndHipaa('IAMNoInlinePolicy'));
 
   return { logGroup, taskDefinition, container, securityGroup, service };
 }

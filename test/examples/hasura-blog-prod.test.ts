@@ -109,8 +109,7 @@ describe('security groups chain the load balancer to the tasks to the database',
   });
 
   test('database: PostgreSQL from the Hasura tasks only', () => {
-    const port = { 'Fn::GetAtt': [idOf('AWS::RDS::DBInstance', () => true), 'Endpoint.Port'] };
-    expect(into(databaseGroup)).toEqual([{ from: port, to: port, cidr: undefined, source: groupId(hasuraGroup) }]);
+    expect(into(databaseGroup)).toEqual([{ from: 5432, to: 5432, cidr: undefined, source: groupId(hasuraGroup) }]);
     expect(onlyResource(template, 'AWS::RDS::DBInstance').Properties.Port).toBe('5432');
   });
 });

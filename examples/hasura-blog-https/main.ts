@@ -1,0 +1,40 @@
+// The recommended production setup: the Hasura Blog topology served over HTTPS on a custom domain
+// (DNS-validated certificate, HTTP redirected to HTTPS, alias record in Route 53), with a Multi-AZ
+// database, the console reachable only from the operators' network over TLS, and a WAF web ACL.
+//
+// In your own app, import from 'cdk-hasura-nextjs' instead of '../../src', and look the hosted zone
+// up with route53.HostedZone.fromLookup.
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { HasuraNextjsPlatform } from '../../src';
+
+export function createStack(app: App): Stack {
+  const stack = new Stack(app, 'HasuraBlogHttps', {
+    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: 'us-east-1' },
+    description: 'Hasura Blog over HTTPS on a custom domain',
+  });
+
+  const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', {
+    hostedZoneId: 'Z0123456789EXAMPLE',
+    zoneName: 'example.com',
+  });
+
+  new HasuraNextjsPlatform(stack, 'Platform', {
+    platformName: 'hasura-blog',
+    network: { availabilityZones: ['us-east-1a', 'us-east-1b'] },
+    domain: { domainName: 'blog.example.com', hostedZone },
+    loadBalancer: {
+      webAclArn: 'arn:aws:wafv2:us-east-1:111122223333:regional/webacl/hasura-blog/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111',
+    },
+    hasura: { console: { allowedCidrs: ['203.0.113.0/24'] } },
+    nextjs: { image: ecs.ContainerImage.fromAsset(path.join(__dirname, '..', 'nextjs-app')) },
+    database: { multiAz: true },
+  });
+  return stack;
+}
+
+if (require.main === module) {
+  createStack(new App());
+}

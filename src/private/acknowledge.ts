@@ -1,0 +1,25 @@
+import { Validations } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
+/**
+ * Records, on `scope` and so on every resource under it, that compliance rules `ids` were reviewed
+ * and do not apply, with the reason. Rule packs such as cdk-nag read these through aws-cdk-lib's
+ * `Validations` API; the platform itself never depends on a rule pack.
+ */
+export function acknowledge(scope: IConstruct, reason: string, ...ids: string[]): void {
+  Validations.of(scope).acknowledge(...ids.map((id) => ({ id, reason })));
+}
+
+/** The same rule in the NIST 800-53 rev 5 and HIPAA Security packs. */
+export function nistAndHipaa(rule: string): string[] {
+  return [`NIST.800.53.R5-${rule}`, `HIPAA.Security-${rule}`];
+}
+
+/** Why secrets the platform generates are not rotated automatically. */
+export const NO_ROTATION_REASON = 'Read once when a task starts; a rotation is only safe together with a new'
+  + ' deployment of the services that read it, so rotation is left to the operator (rotate, then redeploy).';
+
+/** Acknowledges the automatic-rotation rules of every pack on a generated secret. */
+export function acknowledgeNoRotation(secret: IConstruct, reason: string = NO_ROTATION_REASON): void {
+  acknowledge(secret, reason, 'AwsSolutions-SMG4', ...nistAndHipaa('SecretsManagerRotationEnabled'));
+}

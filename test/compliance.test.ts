@@ -1,0 +1,156 @@
+// The cdk-nag v3 packs AwsSolutions, NIST 800-53 rev 5 and HIPAA Security find nothing
+// unacknowledged in any example, and the acknowledgements the platform makes are exactly the ones
+// listed here (and in the README), each with a specific reason on the narrowest construct.
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+import { exampleNames } from '../examples/synth-all';
+import { HasuraNextjsPlatform } from '../src';
+import { TEST_AZS, TEST_ENV } from './util';
+
+function packs(app: App): NagPack[] {
+  return [new AwsSolutionsChecks(app), new NIST80053R5Checks(app), new HIPAASecurityChecks(app)];
+}
+
+function exampleApp(name: string): App {
+  const app = new App();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require(`../examples/${name}/main`).createStack(app);
+  return app;
+}
+
+interface Acknowledgement {
+  readonly path: string;
+  readonly id: string;
+  readonly reason: string;
+}
+
+const RULE_PREFIX = /^Annotation::((AwsSolutions|NIST\.800\.53\.R5|HIPAA\.Security)-.+)$/;
+
+/** The rule-pack acknowledgements recorded anywhere under `scope`. */
+function acknowledgements(scope: IConstruct): Acknowledgement[] {
+  const found: Acknowledgement[] = [];
+  for (const construct of scope.node.findAll()) {
+    for (const entry of construct.node.metadata) {
+      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) {
+        continue;
+      }
+      for (const [key, reason] of Object.entries(entry.data as { [id: string]: string })) {
+        const match = RULE_PREFIX.exec(key);
+        if (match) {
+          found.push({ path: construct.node.path, id: match[1], reason });
+        }
+      }
+    }
+  }
+  return found;
+}
+
+/** Rule ids the platform acknowledges, in all its configurations exercised below. */
+const ACKNOWLEDGED_RULES = [
+  'AwsSolutions-EC23',
+  'AwsSolutions-ECS2',
+  'AwsSolutions-ELB2',
+  'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
+  'AwsSolutions-IAM5[Resource::*]',
+  'AwsSolutions-RDS10',
+  'AwsSolutions-RDS11',
+  'AwsSolutions-RDS3',
+  'AwsSolutions-S1',
+  'AwsSolutions-SMG4',
+  'AwsSolutions-VPC7',
+  'HIPAA.Security-ALBHttpToHttpsRedirection',
+  'HIPAA.Security-ELBDeletionProtectionEnabled',
+  'HIPAA.Security-ELBLoggingEnabled',
+  'HIPAA.Security-ELBv2ACMCertificateRequired',
+  'HIPAA.Security-IAMNoInlinePolicy',
+  'HIPAA.Security-RDSInBackupPlan',
+  'HIPAA.Security-RDSInstanceDeletionProtectionEnabled',
+  'HIPAA.Security-RDSMultiAZSupport',
+  'HIPAA.Security-S3BucketLoggingEnabled',
+  'HIPAA.Security-S3BucketReplicationEnabled',
+  'HIPAA.Security-S3DefaultEncryptionKMS',
+  'HIPAA.Security-SecretsManagerRotationEnabled',
+  'HIPAA.Security-VPCFlowLogsEnabled',
+  'HIPAA.Security-VPCNoUnrestrictedRouteToIGW',
+  'NIST.800.53.R5-ALBHttpToHttpsRedirection',
+  'NIST.800.53.R5-ALBWAFEnabled',
+  'NIST.800.53.R5-ELBDeletionProtectionEnabled',
+  'NIST.800.53.R5-ELBLoggingEnabled',
+  'NIST.800.53.R5-ELBv2ACMCertificateRequired',
+  'NIST.800.53.R5-IAMNoInlinePolicy',
+  'NIST.800.53.R5-RDSInBackupPlan',
+  'NIST.800.53.R5-RDSInstanceDeletionProtectionEnabled',
+  'NIST.800.53.R5-RDSMultiAZSupport',
+  'NIST.800.53.R5-S3BucketLoggingEnabled',
+  'NIST.800.53.R5-S3BucketReplicationEnabled',
+  'NIST.800.53.R5-S3DefaultEncryptionKMS',
+  'NIST.800.53.R5-SecretsManagerRotationEnabled',
+  'NIST.800.53.R5-VPCFlowLogsEnabled',
+  'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW',
+];
+
+/** A platform with every opt-out, so that the conditional acknowledgements show up too. */
+function optOutApp(): App {
+  const app = new App({
+    context: { [`availability-zones:account=${TEST_ENV.account}:region=${TEST_ENV.region}`]: TEST_AZS },
+  });
+  const stack = new Stack(app, 'OptOuts', { env: TEST_ENV });
+  new HasuraNextjsPlatform(stack, 'Platform', {
+    nextjs: { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/example/web:1') },
+    network: { flowLogs: false },
+    loadBalancer: { accessLogs: false, deletionProtection: false },
+    database: { deletionProtection: false },
+  });
+  return app;
+}
+
+const apps: Array<[string, () => App]> = [...exampleNames().map((name) => [name, () => exampleApp(name)] as [string, () => App]),
+  ['every opt-out', optOutApp]];
+
+describe.each(apps)('%s', (_name, makeApp) => {
+  test('has no unacknowledged finding in any of the three packs', () => {
+    const app = makeApp();
+    const findings = packs(app).flatMap((pack) => pack.validateScope(app).violations
+      .map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`));
+    expect(findings).toEqual([]);
+  });
+
+  test('synthesizes with the packs registered as validation plugins', () => {
+    const app = makeApp();
+    Validations.of(app).addPlugins(...packs(app));
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('acknowledges on resources, never on the stack or the whole platform, with specific reasons', () => {
+    for (const acknowledgement of acknowledgements(makeApp())) {
+      expect(acknowledgement.path.split('/').length).toBeGreaterThan(2);
+      expect(acknowledgement.reason.length).toBeGreaterThan(60);
+    }
+  });
+});
+
+test('the acknowledged rule ids are exactly the pinned list', () => {
+  const ids = new Set(apps.flatMap(([, makeApp]) => acknowledgements(makeApp()).map((a) => a.id)));
+  expect([...ids].sort()).toEqual([...ACKNOWLEDGED_RULES].sort());
+});
+
+test('the README lists every acknowledged rule id', () => {
+  const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('### Acknowledged findings'));
+  const listed = ACKNOWLEDGED_RULES.filter((id) => section.includes(`\`${id.replace(/\[.*$/, '')}`));
+  expect(listed).toEqual(ACKNOWLEDGED_RULES);
+});
+
+test('an unacknowledged weakening is still reported: unencrypted storage would be found', () => {
+  const app = optOutApp();
+  const stack = app.node.findAll().find((c) => c instanceof Stack) as Stack;
+  const platform = stack.node.findChild('Platform') as HasuraNextjsPlatform;
+  const database = platform.database.instance.node.defaultChild as any;
+  database.storageEncrypted = false;
+  const violations = new AwsSolutionsChecks(app).validateScope(app).violations.map((v) => v.ruleName);
+  expect(violations).toContain('AwsSolutions-RDS2');
+});
