@@ -37,6 +37,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   devDeps: [
     'cdk-nag@^3.0.2',
+    '@cdklabs/cdk-validator-cfnguard@^0.0.62',
     'ts-node@^10.9.2',
   ],
 
@@ -67,7 +68,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
 
-  gitignore: ['cdk.out/', '.cdk.staging/', '*.d.ts.map'],
+  gitignore: ['cdk.out/', '.cdk.staging/', '*.d.ts.map', '/.venv/'],
   npmignoreEnabled: true,
   npmIgnoreOptions: { ignorePatterns: ['/examples/', '/.ci/', 'cdk.out/'] },
 

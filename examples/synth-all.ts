@@ -2,6 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
+import { exampleApp } from './example-app';
 
 interface ExampleModule {
   createStack(app: App): Stack;
@@ -20,7 +21,7 @@ export function synthExample(name: string): string {
   fs.rmSync(outdir, { recursive: true, force: true });
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const example = require(path.join(__dirname, name, 'main')) as ExampleModule;
-  const app = new App({ outdir });
+  const app = exampleApp(outdir);
   const stack = example.createStack(app);
   app.synth();
   return path.join(outdir, stack.templateFile);

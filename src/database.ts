@@ -101,10 +101,10 @@ export interface PlatformDatabaseProps extends PlatformDatabaseOptions {
   readonly vpcSubnets?: ec2.SubnetSelection;
 
   /**
-   * Customer managed key that encrypts the credentials secret. Storage is always encrypted, with the
-   * account's `aws/rds` key (changing a database's storage key would replace it).
+   * Customer managed key that encrypts the storage, its snapshots and the credentials secret. Set at
+   * creation only: a different storage key replaces the database.
    *
-   * @default - Secrets Manager's `aws/secretsmanager` key
+   * @default - the account's `aws/rds` and `aws/secretsmanager` keys
    */
   readonly encryptionKey?: kms.IKey;
 }
@@ -194,6 +194,8 @@ export class PlatformDatabase extends Construct implements ec2.IConnectable {
       allocatedStorage: props.allocatedStorageGiB ?? 20,
       maxAllocatedStorage: props.maxAllocatedStorageGiB ?? 40,
       storageEncrypted: true,
+      storageEncryptionKey: props.encryptionKey,
+      iamAuthentication: true,
       multiAz: props.multiAz ?? false,
       backupRetention: props.backupRetention ?? Duration.days(7),
       preferredBackupWindow: props.preferredBackupWindow ?? '03:00-04:00',

@@ -81,8 +81,8 @@ export interface HasuraNextjsPlatformProps {
   readonly logRetention?: logs.RetentionDays;
 
   /**
-   * Customer managed KMS key that encrypts the log groups and the secrets. The database's storage is
-   * encrypted with the account's `aws/rds` key either way.
+   * Customer managed KMS key that encrypts the log groups, the secrets and the database storage. Set at
+   * creation only: a different key replaces the database. A key you pass must let CloudWatch Logs use it.
    *
    * @default - a key with yearly rotation is created and retained
    */
@@ -193,7 +193,10 @@ export class HasuraNextjsPlatform extends Construct {
     this.hasuraTargetGroup = this.ingress.addHasuraService(this.hasura);
   }
 
-  /** A retained, yearly rotated key that CloudWatch Logs may use for this account's log groups. */
+  /**
+   * A retained, yearly rotated key that CloudWatch Logs may use for this account's log groups, and
+   * on which only AWS services may create grants.
+   */
   private createEncryptionKey(): kms.Key {
     const stack = Stack.of(this);
     const key = new kms.Key(this, 'EncryptionKey', {
@@ -213,6 +216,14 @@ export class HasuraNextjsPlatform extends Construct {
           }),
         },
       },
+    }));
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'DenyGrantsExceptForAwsServices',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:CreateGrant'],
+      resources: ['*'],
+      conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
     }));
     return key;
   }

@@ -7,6 +7,7 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
+import { exampleApp } from '../examples/example-app';
 import { exampleNames } from '../examples/synth-all';
 import { HasuraNextjsPlatform } from '../src';
 import { TEST_AZS, TEST_ENV } from './util';
@@ -15,8 +16,8 @@ function packs(app: App): NagPack[] {
   return [new AwsSolutionsChecks(app), new NIST80053R5Checks(app), new HIPAASecurityChecks(app)];
 }
 
-function exampleApp(name: string): App {
-  const app = new App();
+function appOf(name: string): App {
+  const app = exampleApp();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   require(`../examples/${name}/main`).createStack(app);
   return app;
@@ -108,7 +109,7 @@ function optOutApp(): App {
   return app;
 }
 
-const apps: Array<[string, () => App]> = [...exampleNames().map((name) => [name, () => exampleApp(name)] as [string, () => App]),
+const apps: Array<[string, () => App]> = [...exampleNames().map((name) => [name, () => appOf(name)] as [string, () => App]),
   ['every opt-out', optOutApp]];
 
 describe.each(apps)('%s', (_name, makeApp) => {

@@ -8,6 +8,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { HasuraNextjsPlatform } from '../../src';
+import { exampleApp } from '../example-app';
 
 export function createStack(app: App): Stack {
   const stack = new Stack(app, 'HasuraBlogDev', {
@@ -33,5 +34,5 @@ export function createStack(app: App): Stack {
 }
 
 if (require.main === module) {
-  createStack(new App());
+  createStack(exampleApp());
 }

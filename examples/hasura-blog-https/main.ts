@@ -9,6 +9,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { HasuraNextjsPlatform } from '../../src';
+import { exampleApp } from '../example-app';
 
 export function createStack(app: App): Stack {
   const stack = new Stack(app, 'HasuraBlogHttps', {
@@ -36,5 +37,5 @@ export function createStack(app: App): Stack {
 }
 
 if (require.main === module) {
-  createStack(new App());
+  createStack(exampleApp());
 }

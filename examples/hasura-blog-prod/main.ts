@@ -12,6 +12,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { HasuraNextjsPlatform } from '../../src';
+import { exampleApp } from '../example-app';
 
 export function createStack(app: App): Stack {
   const stack = new Stack(app, 'HasuraBlogProd', {
@@ -63,5 +64,5 @@ export function createStack(app: App): Stack {
 }
 
 if (require.main === module) {
-  createStack(new App());
+  createStack(exampleApp());
 }

@@ -87,6 +87,8 @@ export function createContainerService(scope: Construct, spec: ContainerServiceS
   const container = taskDefinition.addContainer(spec.containerName, {
     image: spec.image,
     essential: true,
+    // A hard limit equal to the task's memory: one container may use all of it, never more.
+    memoryLimitMiB: options.memoryLimitMiB ?? DEFAULT_TASK.memoryLimitMiB,
     portMappings: [{ containerPort: spec.containerPort, name: spec.containerName }],
     environment: { ...options.environment, ...spec.environment },
     secrets: { ...options.secrets, ...spec.secrets },

@@ -1,7 +1,7 @@
 // Every example app synthesizes, matches its committed snapshot (asset hashes scrubbed) and keeps
 // secrets out of the template.
-import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { exampleApp } from '../../examples/example-app';
 import { createStack as createDev } from '../../examples/hasura-blog-dev/main';
 import { exampleNames } from '../../examples/synth-all';
 import { containerNamed, onlyResource } from '../util';
@@ -22,7 +22,7 @@ describe.each(names)('example %s', (name) => {
 });
 
 describe('hasura-blog-dev: the low-cost variant', () => {
-  const template = Template.fromStack(createDev(new App()));
+  const template = Template.fromStack(createDev(exampleApp()));
 
   test('one NAT gateway serves both private subnets', () => {
     template.resourceCountIs('AWS::EC2::NatGateway', 1);

@@ -1,10 +1,11 @@
 // Checks the hasura-blog-prod example against the reference architecture, fact by fact.
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { exampleApp } from '../../examples/example-app';
 import { createStack } from '../../examples/hasura-blog-prod/main';
 import { containerNamed, environmentOf, ingressRules, onlyResource, secretNamesOf } from '../util';
 
-const stack: Stack = createStack(new App());
+const stack: Stack = createStack(exampleApp());
 const template = Template.fromStack(stack);
 const resources = template.toJSON().Resources as { [id: string]: any };
 

@@ -70,7 +70,7 @@ describe.each(templates)('%s', (_name, template) => {
       .map(([id]) => id);
     expect(hasuraGroups).toHaveLength(1);
     // Public listeners never send all traffic to Hasura...
-    for (const [id, listener] of listeners) {
+    for (const [id, listener] of listeners as Array<[string, any]>) {
       if (publicListeners.includes(id)) {
         expect(JSON.stringify(listener.Properties.DefaultActions)).not.toContain(hasuraGroups[0]);
       }
