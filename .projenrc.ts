@@ -97,7 +97,9 @@ project.addTask('synth:examples', {
 // Tests that use real components installed by .ci/run: a PostgreSQL server, Python, Java and Go.
 project.addTask('test:integration', {
   description: 'Integration tests with real PostgreSQL, cfn-lint, checkov, cfn-guard and the Python/Java/Go packages',
-  exec: 'jest --ci --runInBand --testPathIgnorePatterns /node_modules/ /cdk.out/ --roots <rootDir>/test/integration',
+  // Array options come first, so arguments passed to the task (test paths, patterns) stay test patterns;
+  // `<rootDir>` would be read as a shell redirect, and relative roots resolve against the root dir anyway.
+  exec: 'jest --testPathIgnorePatterns /node_modules/ /cdk.out/ --roots test/integration --ci --runInBand',
   receiveArgs: true,
 });
 
