@@ -67,7 +67,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
 
-  gitignore: ['cdk.out/', '.cdk.staging/', '*.d.ts.map'],
+  gitignore: [
+    'cdk.out/', '.cdk.staging/', '*.d.ts.map',
+    // What building and running the Python, Java and Go examples in place leaves behind.
+    '__pycache__/', '.venv/', '/examples/hasura-blog-prod-java/target/',
+    '/examples/hasura-blog-prod-go/go.sum', '/examples/hasura-blog-prod-go/hasura-blog-prod-go',
+  ],
   npmignoreEnabled: true,
   npmIgnoreOptions: { ignorePatterns: ['/examples/', '/.ci/', 'cdk.out/'] },
 
@@ -96,7 +101,8 @@ project.addTask('synth:examples', {
 // Tests that use real components installed by .ci/run: a PostgreSQL server, Python, Java and Go.
 project.addTask('test:integration', {
   description: 'Integration tests with real PostgreSQL, cfn-lint, checkov, cfn-guard and the Python/Java/Go packages',
-  exec: 'jest --ci --runInBand --testPathIgnorePatterns /node_modules/ /cdk.out/ --roots <rootDir>/test/integration',
+  // The task runs in a shell: <rootDir> must be quoted, or the shell reads it as a redirection.
+  exec: "jest --ci --runInBand --testPathIgnorePatterns /node_modules/ /cdk.out/ --roots '<rootDir>/test/integration'",
   receiveArgs: true,
 });
 
