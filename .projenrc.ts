@@ -68,7 +68,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
 
-  gitignore: ['cdk.out/', '.cdk.staging/', '*.d.ts.map', '/.venv/'],
+  gitignore: [
+    'cdk.out/', '.cdk.staging/', '*.d.ts.map',
+    // What building and running the Python, Java and Go examples in place leaves behind.
+    '__pycache__/', '/.venv/', '/examples/hasura-blog-prod-java/target/',
+    '/examples/hasura-blog-prod-go/go.sum', '/examples/hasura-blog-prod-go/hasura-blog-prod-go',
+  ],
   npmignoreEnabled: true,
   npmIgnoreOptions: { ignorePatterns: ['/examples/', '/.ci/', 'cdk.out/'] },
 
