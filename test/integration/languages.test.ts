@@ -8,8 +8,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { exampleApp } from '../../examples/example-app';
 import { createStack } from '../../examples/hasura-blog-prod/main';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -244,7 +244,7 @@ describe('the hasura-blog-prod example in Python, Java and Go synthesizes the Ty
   let typescript: Json;
 
   beforeAll(() => {
-    typescript = timed('typescript: synthesize', () => Template.fromStack(createStack(new App())).toJSON());
+    typescript = timed('typescript: synthesize', () => Template.fromStack(createStack(exampleApp())).toJSON());
     // Fresh jsii assembly, so the packages are built from the current sources.
     timed('compile (jsii)', () => run('npx', ['projen', 'compile']));
   }, 10 * MINUTE);
