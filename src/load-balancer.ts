@@ -1,4 +1,4 @@
-import { Annotations, Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { HasuraService } from './hasura-service';
 import { NextjsService } from './nextjs-service';
 import { acknowledge, nistAndHipaa } from './private/acknowledge';
-import { checkInteger, invalid } from './private/validation';
+import { CONSOLE_PORT, PUBLIC_HASURA_PATHS, validateLoadBalancerOptions } from './private/load-balancer-options';
 
 /** A custom domain served over HTTPS. */
 export interface PlatformDomainOptions {
@@ -79,12 +79,6 @@ export interface PlatformLoadBalancerProps extends PlatformLoadBalancerOptions {
    */
   readonly domain?: PlatformDomainOptions;
 }
-
-/** Paths of Hasura that the public listeners route to it; every other path goes to Next.js. */
-export const PUBLIC_HASURA_PATHS = ['/v1/graphql', '/v1beta1/relay', '/healthz'];
-
-/** The port of the Hasura console listener. */
-export const CONSOLE_PORT = 8080;
 
 /**
  * The public entry: an internet-facing Application Load Balancer in the public subnets that sends
@@ -286,48 +280,4 @@ function acknowledgePlainHttp(listener: elbv2.ApplicationListener): void {
   acknowledge(listener, 'No domain was given, so there is no certificate: the platform serves plain HTTP as'
     + ' asked and warns at synth time. Set `domain` for HTTPS with HTTP redirected to it.',
   ...nistAndHipaa('ALBHttpToHttpsRedirection'), ...nistAndHipaa('ELBv2ACMCertificateRequired'));
-}
-
-/**
- * Validates load balancer options; `prefix` names the props in error messages.
- *
- * @internal
- */
-export function validateLoadBalancerOptions(options: PlatformLoadBalancerOptions, prefix: string): void {
-  const delay = options.deregistrationDelay;
-  if (delay !== undefined && !delay.isUnresolved()) {
-    const seconds = delay.toSeconds({ integral: false });
-    if (!Number.isInteger(seconds) || seconds < 0 || seconds > 3600) {
-      invalid(`${prefix}.deregistrationDelay`, delay.toHumanString(), 'Use a whole number of seconds from 0 to 3600.');
-    }
-  }
-  checkInteger(`${prefix}.accessLogRetentionDays`, options.accessLogRetentionDays, 1, 3650);
-  const webAclArn = options.webAclArn;
-  if (webAclArn !== undefined && !Token.isUnresolved(webAclArn)
-    && !/^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional\/webacl\/[^/]+\/[^/]+$/.test(webAclArn)) {
-    invalid(`${prefix}.webAclArn`, webAclArn, 'Use the ARN of a regional WAFv2 web ACL (arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>).');
-  }
-  if (options.accessLogs === false && options.accessLogRetentionDays !== undefined) {
-    invalid(`${prefix}.accessLogRetentionDays`, options.accessLogRetentionDays, 'It has no effect with accessLogs off.');
-  }
-}
-
-/**
- * Validates a custom domain; `prefix` names the props in error messages.
- *
- * @internal
- */
-export function validateDomainOptions(domain: PlatformDomainOptions | undefined, prefix: string): void {
-  if (domain === undefined || Token.isUnresolved(domain.domainName)) {
-    return;
-  }
-  const name = domain.domainName;
-  const label = '[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?';
-  if (name.length > 253 || !new RegExp(`^(${label}\\.)+${label}$`).test(name)) {
-    invalid(`${prefix}.domainName`, name, 'Use a lower-case fully qualified domain name such as "blog.example.com".');
-  }
-  const zoneName = Token.isUnresolved(domain.hostedZone.zoneName) ? undefined : domain.hostedZone.zoneName.replace(/\.$/, '');
-  if (zoneName !== undefined && name !== zoneName && !name.endsWith(`.${zoneName}`)) {
-    invalid(`${prefix}.domainName`, name, `It must be in the hosted zone ${zoneName}.`);
-  }
 }

@@ -3,9 +3,9 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { createContainerService, validateContainerServiceOptions } from './private/container-service';
+import { createContainerService } from './private/container-service';
 import { generatedSecret, RANDOM_TOKEN } from './private/generated-secret';
-import { checkInteger, invalid, isToken } from './private/validation';
+import { NEXTJS_PORT, validateNextjsOptions } from './private/nextjs-options';
 import { ContainerServiceOptions, ContainerServiceProps } from './service-options';
 
 /** Settings of the Next.js service. */
@@ -47,11 +47,6 @@ export interface NextjsServiceProps extends NextjsOptions, ContainerServiceProps
    */
   readonly siteUrl?: string;
 }
-
-const MANAGED_NAMES = ['PORT', 'HOSTNAME', 'NEXTAUTH_URL', 'NEXTAUTH_SECRET', 'NODE_ENV'];
-
-/** Default port of the Next.js server. */
-export const NEXTJS_PORT = 3000;
 
 /**
  * A Next.js server on Fargate, listening on all interfaces of its task, with its NextAuth secret in
@@ -109,19 +104,5 @@ export class NextjsService extends Construct implements ec2.IConnectable {
     this.logGroup = parts.logGroup;
     this.securityGroup = parts.securityGroup;
     this.connections = parts.service.connections;
-  }
-}
-
-/**
- * Validates Next.js options; `prefix` names the props in error messages.
- *
- * @internal
- */
-export function validateNextjsOptions(options: NextjsOptions, prefix: string, moreManagedNames: string[] = []): void {
-  validateContainerServiceOptions(prefix, options, [...MANAGED_NAMES, ...moreManagedNames]);
-  checkInteger(`${prefix}.containerPort`, options.containerPort, 1024, 65535);
-  const path = options.healthCheckPath;
-  if (path !== undefined && !isToken(path) && !/^\/[\x21-\x7e]{0,1023}$/.test(path)) {
-    invalid(`${prefix}.healthCheckPath`, path, 'Use a path that starts with "/" and has no spaces, at most 1024 characters.');
   }
 }

@@ -6,15 +6,16 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { PlatformDatabase, PlatformDatabaseOptions, validateDatabaseOptions } from './database';
-import { HasuraOptions, HasuraService, validateHasuraOptions } from './hasura-service';
-import {
-  PlatformDomainOptions, PlatformLoadBalancer, PlatformLoadBalancerOptions, validateDomainOptions,
-  validateLoadBalancerOptions,
-} from './load-balancer';
+import { PlatformDatabase, PlatformDatabaseOptions } from './database';
+import { HasuraOptions, HasuraService } from './hasura-service';
+import { PlatformDomainOptions, PlatformLoadBalancer, PlatformLoadBalancerOptions } from './load-balancer';
 import { PlatformNetwork, PlatformNetworkOptions } from './network';
-import { NextjsOptions, NextjsService, validateNextjsOptions } from './nextjs-service';
+import { NextjsOptions, NextjsService } from './nextjs-service';
+import { validateDatabaseOptions } from './private/database-options';
+import { validateHasuraOptions } from './private/hasura-options';
+import { validateDomainOptions, validateLoadBalancerOptions } from './private/load-balancer-options';
 import { planNetwork } from './private/network-plan';
+import { validateNextjsOptions } from './private/nextjs-options';
 import { invalid } from './private/validation';
 
 /** Props of {@link HasuraNextjsPlatform}. */

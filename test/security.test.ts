@@ -3,11 +3,12 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { HasuraApi, HasuraNextjsPlatform, PUBLIC_HASURA_PATHS } from '../src';
+import { HasuraApi, HasuraNextjsPlatform } from '../src';
 import {
   containerNamed, environmentOf, groupIdOf, ingressRules, minimalProps, onlyResource, secretNamesOf, synthPlatform,
   testStack,
 } from './util';
+import { PUBLIC_HASURA_PATHS } from '../src/private/load-balancer-options';
 
 function withDomain(extra: Partial<Parameters<typeof minimalProps>[0]> = {}) {
   const stack = testStack();

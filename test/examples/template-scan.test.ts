@@ -1,8 +1,8 @@
 // Scans every example template, and the default platform, for the ways secrets and admin surfaces leak.
 import { Template } from 'aws-cdk-lib/assertions';
 import { exampleNames } from '../../examples/synth-all';
-import { CONSOLE_PORT, PUBLIC_HASURA_PATHS } from '../../src';
 import { SECRET_LIKE_NAME } from '../../src/private/container-service';
+import { CONSOLE_PORT, PUBLIC_HASURA_PATHS } from '../../src/private/load-balancer-options';
 import { ingressRules, synthPlatform } from '../util';
 import { exampleTemplate } from './helpers';
 

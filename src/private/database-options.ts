@@ -1,0 +1,53 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import type { PlatformDatabaseOptions } from '../database';
+import { checkInteger, invalid, isToken } from './validation';
+
+/** The characters the generated master password never contains (the same set aws-cdk-lib uses). */
+export const DATABASE_PASSWORD_EXCLUDED_CHARACTERS = ' %+~`#$&*()|[]{}:;<>?!\'/@"\\';
+
+/** The PostgreSQL port. */
+export const DATABASE_PORT = 5432;
+
+/** The master user name of the database. */
+export const DATABASE_MASTER_USERNAME = 'postgres';
+
+const BACKUP_WINDOW = /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/;
+const MAINTENANCE_WINDOW = /^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d$/;
+const DATABASE_NAME = /^[a-zA-Z][a-zA-Z0-9_]{0,62}$/;
+
+/**
+ * Validates database options; `prefix` names the props in error messages.
+ */
+export function validateDatabaseOptions(options: PlatformDatabaseOptions, prefix: string): void {
+  const allocated = options.allocatedStorageGiB ?? 20;
+  const max = options.maxAllocatedStorageGiB ?? 40;
+  checkInteger(`${prefix}.allocatedStorageGiB`, allocated, 20, 65536);
+  checkInteger(`${prefix}.maxAllocatedStorageGiB`, max, 21, 65536);
+  if (!isToken(allocated) && !isToken(max) && max <= allocated) {
+    invalid(`${prefix}.maxAllocatedStorageGiB`, max,
+      `It must be larger than ${prefix}.allocatedStorageGiB (${allocated}) for storage autoscaling.`);
+  }
+  const retention = options.backupRetention;
+  if (retention !== undefined && !retention.isUnresolved()) {
+    const days = retention.toDays({ integral: false });
+    if (!Number.isInteger(days) || days < 1 || days > 35) {
+      invalid(`${prefix}.backupRetention`, retention.toHumanString(), 'Use a whole number of days from 1 to 35.');
+    }
+  }
+  checkPattern(`${prefix}.preferredBackupWindow`, options.preferredBackupWindow, BACKUP_WINDOW,
+    'Use "hh24:mi-hh24:mi" in UTC, e.g. "03:00-04:00".');
+  checkPattern(`${prefix}.preferredMaintenanceWindow`, options.preferredMaintenanceWindow, MAINTENANCE_WINDOW,
+    'Use "ddd:hh24:mi-ddd:hh24:mi" in UTC, e.g. "mon:04:00-mon:05:00".');
+  checkPattern(`${prefix}.databaseName`, options.databaseName, DATABASE_NAME,
+    'Start with a letter; use letters, digits and underscores, at most 63 characters.');
+  if (options.removalPolicy === RemovalPolicy.DESTROY && (options.deletionProtection ?? true)) {
+    invalid(`${prefix}.removalPolicy`, 'DESTROY',
+      `Deleting the database needs ${prefix}.deletionProtection set to false as well; use SNAPSHOT or RETAIN to keep the data.`);
+  }
+}
+
+function checkPattern(prop: string, value: string | undefined, pattern: RegExp, allowed: string): void {
+  if (value !== undefined && !isToken(value) && !pattern.test(value)) {
+    invalid(prop, value, allowed);
+  }
+}

@@ -1,0 +1,20 @@
+import type { NextjsOptions } from '../nextjs-service';
+import { validateContainerServiceOptions } from './container-service';
+import { checkInteger, invalid, isToken } from './validation';
+
+const MANAGED_NAMES = ['PORT', 'HOSTNAME', 'NEXTAUTH_URL', 'NEXTAUTH_SECRET', 'NODE_ENV'];
+
+/** Default port of the Next.js server. */
+export const NEXTJS_PORT = 3000;
+
+/**
+ * Validates Next.js options; `prefix` names the props in error messages.
+ */
+export function validateNextjsOptions(options: NextjsOptions, prefix: string, moreManagedNames: string[] = []): void {
+  validateContainerServiceOptions(prefix, options, [...MANAGED_NAMES, ...moreManagedNames]);
+  checkInteger(`${prefix}.containerPort`, options.containerPort, 1024, 65535);
+  const path = options.healthCheckPath;
+  if (path !== undefined && !isToken(path) && !/^\/[\x21-\x7e]{0,1023}$/.test(path)) {
+    invalid(`${prefix}.healthCheckPath`, path, 'Use a path that starts with "/" and has no spaces, at most 1024 characters.');
+  }
+}
