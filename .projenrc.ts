@@ -38,6 +38,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   devDeps: [
     'cdk-nag@^3.0.2',
     'ts-node@^10.9.2',
+    'fast-check@^4',
+    '@aws-cdk/cloudformation-diff@^2.187.5',
   ],
 
   // jsii targets: the same construct library for Python, Java, Go and C#.
