@@ -39,6 +39,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-nag@^3.0.2',
     '@cdklabs/cdk-validator-cfnguard@^0.0.62',
     'ts-node@^10.9.2',
+    'fast-check@^4',
+    '@aws-cdk/cloudformation-diff@^2.187.5',
   ],
 
   // jsii targets: the same construct library for Python, Java, Go and C#.

@@ -11,16 +11,12 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import { HasuraNextjsPlatform } from '../../src';
+import { HasuraNextjsPlatform, HasuraNextjsPlatformProps } from '../../src';
 import { exampleApp } from '../example-app';
 
-export function createStack(app: App): Stack {
-  const stack = new Stack(app, 'HasuraBlogProd', {
-    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: 'us-east-1' },
-    description: 'Hasura Blog production: Hasura and Next.js on ECS Fargate, RDS PostgreSQL',
-  });
-
-  new HasuraNextjsPlatform(stack, 'Platform', {
+/** The production settings of the platform, every documented value spelled out. */
+export function productionProps(): HasuraNextjsPlatformProps {
+  return {
     platformName: 'hasura-blog-prod',
     network: {
       vpcCidr: '10.0.0.0/16',
@@ -59,7 +55,16 @@ export function createStack(app: App): Stack {
       preferredMaintenanceWindow: 'mon:04:00-mon:05:00',
     },
     logRetention: logs.RetentionDays.ONE_WEEK,
+  };
+}
+
+/** The production stack; `props` defaults to {@link productionProps}. */
+export function createStack(app: App, props: HasuraNextjsPlatformProps = productionProps()): Stack {
+  const stack = new Stack(app, 'HasuraBlogProd', {
+    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: 'us-east-1' },
+    description: 'Hasura Blog production: Hasura and Next.js on ECS Fargate, RDS PostgreSQL',
   });
+  new HasuraNextjsPlatform(stack, 'Platform', props);
   return stack;
 }
 

@@ -1,0 +1,981 @@
+// Property-based tests. fast-check draws prop sets from the domain (zones, CIDR layouts, Fargate
+// sizes, database settings, console ranges, domains, environment), and every valid set must
+// synthesize into a platform that keeps its security and data-safety invariants. Every invalid set,
+// a valid one with a single bad value, must fail up front with the library's own error naming the
+// prop that was spoiled.
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as fc from 'fast-check';
+import {
+  HasuraApi, HasuraNextjsPlatform, HasuraNextjsPlatformProps, HasuraOptions, NextjsOptions,
+  PlatformDatabaseOptions, PlatformLoadBalancerOptions, PlatformNetworkOptions,
+} from '../src';
+import { containerNamed, environmentOf, ingressRules, minimalProps, NEXTJS_IMAGE, secretNamesOf, TEST_AZS, TEST_ENV } from './util';
+
+/** Fixed, so a run is reproducible; fast-check prints the seed and path of any counterexample. */
+const SEED = 1_337_2026;
+/**
+ * Each valid case synthesizes a whole platform (about 100-150 ms on two cores); an invalid one fails
+ * in a few milliseconds. PROPERTIES_VALID_RUNS and PROPERTIES_INVALID_RUNS ask for a deeper run.
+ */
+const VALID_RUNS = Number(process.env.PROPERTIES_VALID_RUNS ?? 300);
+const INVALID_RUNS = Number(process.env.PROPERTIES_INVALID_RUNS ?? 1000);
+
+// ---------------------------------------------------------------------------------------------
+// The props as plain data, so counterexamples print readably. `platformProps` turns them into props.
+
+type ServiceSpec = { secretNames?: string[] };
+type HasuraSpec = Omit<HasuraOptions, 'image' | 'adminSecret' | 'jwt' | 'secrets'> & ServiceSpec;
+type NextjsSpec = Omit<NextjsOptions, 'image' | 'nextAuthSecret' | 'secrets'> & ServiceSpec;
+type DatabaseSpec = Omit<PlatformDatabaseOptions, 'engineVersion' | 'instanceType' | 'backupRetention'> & {
+  instanceClass?: string;
+  backupRetentionHours?: number;
+};
+type LoadBalancerSpec = Omit<PlatformLoadBalancerOptions, 'deregistrationDelay'> & { deregistrationDelayMillis?: number };
+
+interface Spec {
+  readonly platformName?: string;
+  /** A VPC the stack creates itself and hands to the platform. */
+  readonly existingVpc?: { maxAzs: number; natGateways: number };
+  readonly network?: PlatformNetworkOptions;
+  readonly database: DatabaseSpec;
+  readonly hasura: HasuraSpec;
+  readonly nextjs: NextjsSpec;
+  readonly loadBalancer: LoadBalancerSpec;
+  readonly domain?: { domainName: string; zoneName: string };
+  readonly logRetention?: logs.RetentionDays;
+}
+
+function platformProps(stack: Stack, spec: Spec): HasuraNextjsPlatformProps {
+  const { instanceClass, backupRetentionHours, ...database } = spec.database;
+  const { deregistrationDelayMillis, ...loadBalancer } = spec.loadBalancer;
+  return {
+    platformName: spec.platformName,
+    vpc: spec.existingVpc && new ec2.Vpc(stack, 'ExistingVpc', spec.existingVpc),
+    network: spec.network,
+    database: {
+      ...database,
+      instanceType: instanceClass === undefined ? undefined : new ec2.InstanceType(instanceClass),
+      backupRetention: backupRetentionHours === undefined ? undefined : Duration.hours(backupRetentionHours),
+    },
+    hasura: { ...spec.hasura, secrets: importedSecrets(stack, 'Hasura', spec.hasura.secretNames) },
+    nextjs: { ...spec.nextjs, image: NEXTJS_IMAGE, secrets: importedSecrets(stack, 'Nextjs', spec.nextjs.secretNames) },
+    loadBalancer: {
+      ...loadBalancer,
+      deregistrationDelay: deregistrationDelayMillis === undefined ? undefined : Duration.millis(deregistrationDelayMillis),
+    },
+    domain: spec.domain && {
+      domainName: spec.domain.domainName,
+      hostedZone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', {
+        hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: spec.domain.zoneName,
+      }),
+    },
+    logRetention: spec.logRetention,
+  };
+}
+
+function importedSecrets(stack: Stack, owner: string, names: string[] = []): { [name: string]: ecs.Secret } {
+  return Object.fromEntries(names.map((name) => [name, ecs.Secret.fromSecretsManager(
+    secretsmanager.Secret.fromSecretNameV2(stack, `${owner}${name}`, `app/${name}`))]));
+}
+
+/**
+ * A stack that knows the four test zones. aws-cdk-lib's built-in CloudFormation validation only
+ * reports warnings, which these tests do not read, so it is off to save its start-up time.
+ */
+function fuzzStack(): Stack {
+  const app = new App({
+    builtinCloudFormationValidation: false,
+    context: { [`availability-zones:account=${TEST_ENV.account}:region=${TEST_ENV.region}`]: TEST_AZS },
+  });
+  return new Stack(app, 'Test', { env: TEST_ENV });
+}
+
+function zoneCount(spec: Spec): number {
+  if (spec.existingVpc) {
+    return spec.existingVpc.maxAzs;
+  }
+  return spec.network?.availabilityZones?.length ?? spec.network?.maxAzs ?? 2;
+}
+
+// ---------------------------------------------------------------------------------------------
+// IPv4 blocks
+
+interface Block {
+  readonly first: number;
+  readonly prefix: number;
+}
+
+const blockSize = (block: Block) => 2 ** (32 - block.prefix);
+
+function cidrOf(block: Block): string {
+  const octets = [24, 16, 8, 0].map((shift) => Math.floor(block.first / 2 ** shift) % 256);
+  return `${octets.join('.')}/${block.prefix}`;
+}
+
+function blockOf(cidr: string): Block {
+  const [address, prefix] = cidr.split('/');
+  return { first: address.split('.').reduce((acc, octet) => acc * 256 + Number(octet), 0), prefix: Number(prefix) };
+}
+
+const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map(blockOf);
+const DEFAULT_VPC = blockOf('10.0.0.0/16');
+
+/** Any aligned block of length `prefix` inside `outer`. */
+function blockIn(outer: Block, prefix: number): fc.Arbitrary<Block> {
+  return fc.integer({ min: 0, max: 2 ** (prefix - outer.prefix) - 1 })
+    .map((index) => ({ first: outer.first + index * 2 ** (32 - prefix), prefix }));
+}
+
+/** A block in one of the RFC 1918 ranges, with a prefix length from `minPrefix` to `maxPrefix`. */
+function privateBlock(minPrefix: number, maxPrefix: number): fc.Arbitrary<Block> {
+  return fc.constantFrom(...PRIVATE_RANGES).chain((range) =>
+    fc.integer({ min: Math.max(minPrefix, range.prefix), max: maxPrefix }).chain((prefix) => blockIn(range, prefix)));
+}
+
+/**
+ * One public and one private subnet per zone inside `vpc`, none overlapping: distinct slots of equal
+ * size, each holding a subnet of the slot's size or up to four times smaller.
+ */
+function explicitSubnets(vpc: Block, azCount: number): fc.Arbitrary<Pick<PlatformNetworkOptions, 'publicSubnetCidrs' | 'privateSubnetCidrs'>> {
+  const count = 2 * azCount;
+  return fc.integer({ min: vpc.prefix + 3, max: Math.min(28, vpc.prefix + 8) }).chain((slotPrefix) => {
+    const shape = fc.integer({ min: 0, max: Math.min(2, 28 - slotPrefix) })
+      .chain((extra) => fc.integer({ min: 0, max: 2 ** extra - 1 }).map((offset) => ({ extra, offset })));
+    return fc.tuple(
+      fc.uniqueArray(fc.integer({ min: 0, max: 2 ** (slotPrefix - vpc.prefix) - 1 }), { minLength: count, maxLength: count }),
+      fc.array(shape, { minLength: count, maxLength: count }),
+    ).map(([slots, shapes]) => {
+      const cidrs = slots.map((slot, index) => {
+        const { extra, offset } = shapes[index];
+        const prefix = slotPrefix + extra;
+        return cidrOf({ first: vpc.first + slot * 2 ** (32 - slotPrefix) + offset * 2 ** (32 - prefix), prefix });
+      });
+      return { publicSubnetCidrs: cidrs.slice(0, azCount), privateSubnetCidrs: cidrs.slice(azCount) };
+    });
+  });
+}
+
+/** The documented default layout: the i-th /24 of the VPC public, the (10+i)-th private. */
+function defaultSubnets(vpc: Block, azCount: number): { publicSubnetCidrs: string[]; privateSubnetCidrs: string[] } {
+  const slash24 = (index: number) => cidrOf({ first: vpc.first + index * 256, prefix: 24 });
+  const zones = Array.from({ length: azCount }, (_, index) => index);
+  return { publicSubnetCidrs: zones.map(slash24), privateSubnetCidrs: zones.map((index) => slash24(10 + index)) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Valid props, drawn from the domain
+
+/** Undefined half of the time: the prop is left to its default. */
+const maybe = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: undefined, freq: 2 });
+
+/** Task sizes Fargate offers: CPU units -> memory MiB from, to, step. */
+const FARGATE_TABLE: Array<[number, number, number, number]> = [
+  [512, 1024, 4096, 1024], [1024, 2048, 8192, 1024], [2048, 4096, 16384, 1024],
+  [4096, 8192, 30720, 1024], [8192, 16384, 61440, 4096], [16384, 32768, 122880, 8192],
+];
+const FARGATE_SIZES: Array<{ cpu: number; memoryLimitMiB: number }> = [
+  ...[512, 1024, 2048].map((memoryLimitMiB) => ({ cpu: 256, memoryLimitMiB })),
+  ...FARGATE_TABLE.flatMap(([cpu, from, to, step]) =>
+    Array.from({ length: (to - from) / step + 1 }, (_, index) => ({ cpu, memoryLimitMiB: from + index * step }))),
+];
+
+/** Names that look like secrets (never in plain environment), and names the platform sets itself. */
+const SECRET_LIKE = /SECRET|PASSWORD|PASSWD|TOKEN|JWT|DATABASE_URL|KEY/i;
+const PLATFORM_NAMES = /^(HASURA_GRAPHQL_|PLATFORM_DB_|NEXT)|^(PORT|HOSTNAME|NODE_ENV|JWT_SECRET)$/;
+
+const harmlessName = fc.stringMatching(/^[A-Z][A-Z0-9_]{0,19}$/)
+  .filter((name) => !SECRET_LIKE.test(name) && !PLATFORM_NAMES.test(name));
+const environmentArb = fc.dictionary(harmlessName, fc.string({ maxLength: 24 }), { maxKeys: 4, noNullPrototype: true });
+const secretNamesArb = fc.uniqueArray(fc.stringMatching(/^[A-Z][A-Z0-9_]{0,11}$/).map((base) => `${base}_SECRET`)
+  .filter((name) => !PLATFORM_NAMES.test(name)), { maxLength: 3 });
+
+const serviceArb = fc.record({
+  size: maybe(fc.constantFrom(...FARGATE_SIZES)),
+  desiredCount: maybe(fc.integer({ min: 0, max: 10 })),
+  environment: maybe(environmentArb),
+  secretNames: maybe(secretNamesArb),
+}).map(({ size, ...rest }) => ({ ...size, ...rest }));
+
+const consoleArb: fc.Arbitrary<NonNullable<HasuraOptions['console']>> = fc.uniqueArray(privateBlock(8, 32).map(cidrOf), { minLength: 1, maxLength: 3 })
+  .chain((allowedCidrs) => fc.oneof(
+    maybe(fc.boolean()).map((insecureAllowAnyIpv4) => ({ allowedCidrs, insecureAllowAnyIpv4 })),
+    fc.shuffledSubarray([...allowedCidrs, '0.0.0.0/0'], { minLength: allowedCidrs.length + 1 })
+      .map((withAnywhere) => ({ allowedCidrs: withAnywhere, insecureAllowAnyIpv4: true })),
+  ));
+
+const OPTIONAL_APIS = [HasuraApi.METADATA, HasuraApi.PGDUMP, HasuraApi.CONFIG, HasuraApi.DEVELOPER, HasuraApi.METRICS];
+
+const hasuraArb: fc.Arbitrary<HasuraSpec> = fc.record({
+  service: serviceArb,
+  console: maybe(consoleArb),
+  devMode: maybe(fc.boolean()),
+  unauthorizedRole: maybe(fc.stringMatching(/^[A-Za-z0-9_-]{1,20}$/)),
+  extraApis: maybe(fc.subarray(OPTIONAL_APIS)),
+}).map(({ service, extraApis, ...rest }) => ({
+  ...service,
+  ...rest,
+  enabledApis: extraApis && [HasuraApi.GRAPHQL, ...new Set([...extraApis, ...(rest.console ? [HasuraApi.METADATA] : [])])],
+}));
+
+const nextjsArb: fc.Arbitrary<NextjsSpec> = fc.record({
+  service: serviceArb,
+  containerPort: maybe(fc.integer({ min: 1024, max: 65535 })),
+  healthCheckPath: maybe(fc.stringMatching(/^\/[a-z0-9/_.-]{0,30}$/)),
+}).map(({ service, ...rest }) => ({ ...service, ...rest }));
+
+const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60) % 24).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+const backupWindowArb = fc.integer({ min: 30, max: 180 })
+  .chain((length) => fc.integer({ min: 0, max: 1440 - length }).map((start) => `${hhmm(start)}-${hhmm(start + length)}`));
+const maintenanceWindowArb = fc.tuple(fc.integer({ min: 0, max: 7 * 1440 - 1 }), fc.integer({ min: 30, max: 180 }))
+  .map(([start, length]) => {
+    const at = (minute: number) => `${DAYS[Math.floor(minute / 1440) % 7]}:${hhmm(minute % 1440)}`;
+    return `${at(start)}-${at(start + length)}`;
+  });
+
+const INSTANCE_CLASSES = ['t3.micro', 't3.small', 't4g.medium', 'm6g.large', 'm7g.xlarge', 'r6g.large', 'r7g.2xlarge'];
+
+const storageArb = fc.oneof(
+  fc.constant({}),
+  fc.integer({ min: 20, max: 39 }).map((allocatedStorageGiB) => ({ allocatedStorageGiB })),
+  fc.integer({ min: 21, max: 65536 }).map((maxAllocatedStorageGiB) => ({ maxAllocatedStorageGiB })),
+  fc.integer({ min: 20, max: 65535 }).chain((allocatedStorageGiB) => fc.integer({ min: allocatedStorageGiB + 1, max: 65536 })
+    .map((maxAllocatedStorageGiB) => ({ allocatedStorageGiB, maxAllocatedStorageGiB }))),
+);
+
+/** Deletion protection and removal policy; DESTROY only where deletion protection is off, as documented. */
+const protectionArb = maybe(fc.boolean()).chain((deletionProtection) => fc.record({
+  deletionProtection: fc.constant(deletionProtection),
+  removalPolicy: maybe(fc.constantFrom(RemovalPolicy.SNAPSHOT, RemovalPolicy.RETAIN,
+    ...(deletionProtection === false ? [RemovalPolicy.DESTROY] : []))),
+}));
+
+const databaseArb: fc.Arbitrary<DatabaseSpec> = fc.record({
+  instanceClass: maybe(fc.constantFrom(...INSTANCE_CLASSES)),
+  storage: storageArb,
+  multiAz: maybe(fc.boolean()),
+  backupRetentionHours: maybe(fc.integer({ min: 1, max: 35 }).map((days) => days * 24)),
+  preferredBackupWindow: maybe(backupWindowArb),
+  preferredMaintenanceWindow: maybe(maintenanceWindowArb),
+  databaseName: maybe(fc.stringMatching(/^[a-z][a-z0-9_]{0,15}$/)),
+  protection: protectionArb,
+}).map(({ storage, protection, ...rest }) => ({ ...rest, ...storage, ...protection }));
+
+const webAclArnArb = fc.tuple(fc.stringMatching(/^\d{12}$/), fc.stringMatching(/^[A-Za-z0-9_-]{1,20}$/), fc.uuid())
+  .map(([account, name, id]) => `arn:aws:wafv2:us-east-1:${account}:regional/webacl/${name}/${id}`);
+
+const loadBalancerArb: fc.Arbitrary<LoadBalancerSpec> = fc.record({
+  deletionProtection: maybe(fc.boolean()),
+  deregistrationDelayMillis: maybe(fc.integer({ min: 0, max: 3600 }).map((seconds) => seconds * 1000)),
+  logs: fc.oneof(
+    maybe(fc.integer({ min: 1, max: 3650 })).map((accessLogRetentionDays) => ({ accessLogRetentionDays })),
+    fc.constant({ accessLogs: true }),
+    fc.constant({ accessLogs: false }),
+  ),
+  webAclArn: maybe(webAclArnArb),
+}).map(({ logs: accessLogs, ...rest }) => ({ ...rest, ...accessLogs }));
+
+const label = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?$/);
+const zoneNameArb = fc.tuple(label, fc.constantFrom('com', 'org', 'net', 'dev', 'io')).map((labels) => labels.join('.'));
+const domainArb = zoneNameArb.chain((zoneName) => fc.array(label, { maxLength: 2 })
+  .map((subdomain) => ({ zoneName, domainName: [...subdomain, zoneName].join('.') })));
+
+const zonesArb: fc.Arbitrary<Pick<PlatformNetworkOptions, 'maxAzs' | 'availabilityZones'>> = fc.oneof(
+  fc.constant({}),
+  fc.integer({ min: 2, max: 4 }).map((maxAzs) => ({ maxAzs })),
+  fc.shuffledSubarray(TEST_AZS, { minLength: 2, maxLength: 4 }).map((availabilityZones) => ({ availabilityZones })),
+);
+
+const networkArb: fc.Arbitrary<PlatformNetworkOptions> = zonesArb.chain((zones) => {
+  const azCount = zones.availabilityZones?.length ?? zones.maxAzs ?? 2;
+  const layout = maybe(privateBlock(16, 20)).chain((vpc) =>
+    fc.oneof(fc.constant({}), explicitSubnets(vpc ?? DEFAULT_VPC, azCount))
+      .map((subnets) => ({ vpcCidr: vpc && cidrOf(vpc), ...subnets })));
+  return fc.record({
+    natGateways: maybe(fc.integer({ min: 1, max: azCount })),
+    layout,
+    flowLogs: maybe(fc.boolean()),
+  }).map(({ layout: chosen, ...rest }) => ({ ...zones, ...chosen, ...rest }));
+});
+
+const existingVpcArb = fc.integer({ min: 2, max: 4 })
+  .chain((maxAzs) => fc.integer({ min: 1, max: maxAzs }).map((natGateways) => ({ maxAzs, natGateways })));
+
+/** Where the VPC comes from: the defaults, a network layout, or (less often) an existing VPC. */
+const vpcChoiceArb: fc.Arbitrary<Pick<Spec, 'existingVpc' | 'network'>> = fc.oneof(
+  { arbitrary: fc.constant({}), weight: 1 },
+  { arbitrary: networkArb.map((network) => ({ network })), weight: 4 },
+  { arbitrary: existingVpcArb.map((existingVpc) => ({ existingVpc })), weight: 1 },
+);
+
+const validSpecArb: fc.Arbitrary<Spec> = fc.record({
+  platformName: maybe(fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/)),
+  vpcChoice: vpcChoiceArb,
+  database: databaseArb,
+  hasura: hasuraArb,
+  nextjs: nextjsArb,
+  loadBalancer: loadBalancerArb,
+  domain: maybe(domainArb),
+  logRetention: maybe(fc.constantFrom(logs.RetentionDays.ONE_DAY, logs.RetentionDays.ONE_WEEK,
+    logs.RetentionDays.ONE_MONTH, logs.RetentionDays.ONE_YEAR, logs.RetentionDays.INFINITE)),
+}).map(({ vpcChoice, ...rest }) => ({ ...vpcChoice, ...rest }));
+
+// ---------------------------------------------------------------------------------------------
+// Invariants of a synthesized platform
+
+type Resources = { [logicalId: string]: any };
+
+function ofType(resources: Resources, type: string): Array<[string, any]> {
+  return Object.entries(resources).filter(([, resource]) => resource.Type === type);
+}
+
+function only(resources: Resources, type: string): [string, any] {
+  const found = ofType(resources, type);
+  expect(found.map(([id]) => id)).toHaveLength(1);
+  return found[0];
+}
+
+/** Logical ids of everything `value` points at with Ref or Fn::GetAtt. */
+function referencedIds(value: unknown): string[] {
+  if (Array.isArray(value)) {
+    return value.flatMap(referencedIds);
+  }
+  if (value && typeof value === 'object') {
+    const object = value as { [key: string]: unknown };
+    if (typeof object.Ref === 'string') {
+      return [object.Ref];
+    }
+    if (Array.isArray(object['Fn::GetAtt'])) {
+      return [object['Fn::GetAtt'][0] as string];
+    }
+    return Object.values(object).flatMap(referencedIds);
+  }
+  return [];
+}
+
+/** Subnets whose default route goes through a NAT gateway (not the internet gateway). */
+function privateSubnetIds(resources: Resources): Set<string> {
+  const natTables = new Set(ofType(resources, 'AWS::EC2::Route')
+    .filter(([, route]) => route.Properties.DestinationCidrBlock === '0.0.0.0/0' && route.Properties.NatGatewayId)
+    .map(([, route]) => route.Properties.RouteTableId.Ref));
+  return new Set(ofType(resources, 'AWS::EC2::SubnetRouteTableAssociation')
+    .filter(([, association]) => natTables.has(association.Properties.RouteTableId.Ref))
+    .map(([, association]) => association.Properties.SubnetId.Ref));
+}
+
+function expectPrivateSubnets(resources: Resources, subnets: unknown, azCount: number): void {
+  const ids = referencedIds(subnets);
+  expect(ids).toHaveLength(azCount);
+  const privateIds = privateSubnetIds(resources);
+  expect(ids.filter((id) => !privateIds.has(id))).toEqual([]);
+}
+
+function checkDatabase(spec: Spec, resources: Resources): void {
+  const [databaseId, database] = only(resources, 'AWS::RDS::DBInstance');
+  const options = spec.database;
+  expect(database.Properties).toMatchObject({
+    StorageEncrypted: true,
+    PubliclyAccessible: false,
+    DeletionProtection: options.deletionProtection ?? true,
+    DBInstanceClass: `db.${options.instanceClass ?? 't3.micro'}`,
+    AllocatedStorage: String(options.allocatedStorageGiB ?? 20),
+    MaxAllocatedStorage: options.maxAllocatedStorageGiB ?? 40,
+    MultiAZ: options.multiAz ?? false,
+    BackupRetentionPeriod: (options.backupRetentionHours ?? 7 * 24) / 24,
+  });
+  const policies: { [policy: string]: string } = { snapshot: 'Snapshot', retain: 'Retain', destroy: 'Delete' };
+  const policy = policies[options.removalPolicy ?? RemovalPolicy.SNAPSHOT];
+  expect([database.DeletionPolicy, database.UpdateReplacePolicy]).toEqual([policy, policy]);
+
+  const [subnetGroupId] = referencedIds(database.Properties.DBSubnetGroupName);
+  expectPrivateSubnets(resources, resources[subnetGroupId].Properties.SubnetIds, zoneCount(spec));
+
+  // The master credentials outlive the instance (a final snapshot needs them) unless DESTROY was asked.
+  const [, attachment] = ofType(resources, 'AWS::SecretsManager::SecretTargetAttachment')
+    .find(([, candidate]) => candidate.Properties.TargetId.Ref === databaseId)!;
+  const credentials = resources[attachment.Properties.SecretId.Ref];
+  expect(credentials.DeletionPolicy).toBe(options.removalPolicy === RemovalPolicy.DESTROY ? 'Delete' : 'Retain');
+}
+
+/** The ECS service and task definition running the container `name`. */
+function serviceRunning(resources: Resources, name: string): { service: any; taskDefinition: any } {
+  const [, service] = ofType(resources, 'AWS::ECS::Service')
+    .find(([, candidate]) => candidate.Properties.LoadBalancers[0].ContainerName === name)!;
+  return { service, taskDefinition: resources[service.Properties.TaskDefinition.Ref] };
+}
+
+/** Secrets each container gets from the platform, before the user's own. */
+const PLATFORM_SECRETS = {
+  hasura: ['HASURA_GRAPHQL_ADMIN_SECRET', 'HASURA_GRAPHQL_JWT_SECRET', 'PLATFORM_DB_PASSWORD', 'PLATFORM_DB_USER'],
+  nextjs: ['HASURA_GRAPHQL_ADMIN_SECRET', 'JWT_SECRET', 'NEXTAUTH_SECRET'],
+};
+
+/** True when `value` is, or points at, a Secrets Manager secret. */
+function isSecretReference(resources: Resources, value: unknown): boolean {
+  return JSON.stringify(value).includes(':secretsmanager:')
+    || referencedIds(value).some((id) => resources[id]?.Type === 'AWS::SecretsManager::Secret');
+}
+
+function checkTasks(spec: Spec, template: Template, resources: Resources): void {
+  for (const name of ['hasura', 'nextjs'] as const) {
+    const options = spec[name];
+    const { service, taskDefinition } = serviceRunning(resources, name);
+    const network = service.Properties.NetworkConfiguration.AwsvpcConfiguration;
+    expect(network.AssignPublicIp).toBe('DISABLED');
+    expectPrivateSubnets(resources, network.Subnets, zoneCount(spec));
+    expect(service.Properties.DesiredCount).toBe(options.desiredCount ?? 2);
+    expect([taskDefinition.Properties.Cpu, taskDefinition.Properties.Memory])
+      .toEqual([String(options.cpu ?? 512), String(options.memoryLimitMiB ?? 1024)]);
+
+    const container = containerNamed(template, name);
+    const environment = environmentOf(container);
+    expect(Object.keys(environment).filter((variable) => /SECRET|PASSWORD|TOKEN|JWT|DATABASE_URL/i.test(variable))).toEqual([]);
+    expect(Object.entries(environment).filter(([, value]) => isSecretReference(resources, value))).toEqual([]);
+    expect(environment).toMatchObject(options.environment ?? {});
+
+    expect(secretNamesOf(container)).toEqual([...PLATFORM_SECRETS[name], ...options.secretNames ?? []].sort());
+    const notFromSecretsManager = container.Secrets.filter((secret: any) => !isSecretReference(resources, secret.ValueFrom));
+    expect(notFromSecretsManager).toEqual([]);
+  }
+}
+
+function checkSecurityGroups(spec: Spec, template: Template, resources: Resources): void {
+  const [, loadBalancer] = only(resources, 'AWS::ElasticLoadBalancingV2::LoadBalancer');
+  const [, database] = only(resources, 'AWS::RDS::DBInstance');
+  const groupOf = (groups: unknown[]) => {
+    expect(groups).toHaveLength(1);
+    return groups[0];
+  };
+  const loadBalancerGroup = groupOf(loadBalancer.Properties.SecurityGroups);
+  const taskGroup = (name: string) =>
+    groupOf(serviceRunning(resources, name).service.Properties.NetworkConfiguration.AwsvpcConfiguration.SecurityGroups);
+  const hasuraGroup = taskGroup('hasura');
+  const nextjsGroup = taskGroup('nextjs');
+  const databaseGroup = groupOf(database.Properties.VPCSecurityGroups);
+
+  const rules = ingressRules(template);
+  const into = (group: unknown) => rules
+    .filter((rule) => JSON.stringify(rule.groupId) === JSON.stringify(group))
+    .map(({ fromPort, toPort, cidr, sourceGroupId }) => ({ fromPort, toPort, cidr, sourceGroupId }))
+    .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  const fromGroup = (port: number, sourceGroupId: unknown) => ({ fromPort: port, toPort: port, cidr: undefined, sourceGroupId });
+  const fromCidr = (port: number, cidr: string) => ({ fromPort: port, toPort: port, cidr, sourceGroupId: undefined });
+
+  expect(into(hasuraGroup)).toEqual([fromGroup(8080, loadBalancerGroup)]);
+  expect(into(nextjsGroup)).toEqual([fromGroup(spec.nextjs.containerPort ?? 3000, loadBalancerGroup)]);
+  expect(into(databaseGroup)).toEqual([fromGroup(5432, hasuraGroup)]);
+  const expectedPublic = [
+    fromCidr(80, '0.0.0.0/0'),
+    ...(spec.domain ? [fromCidr(443, '0.0.0.0/0')] : []),
+    ...(spec.hasura.console?.allowedCidrs ?? []).map((cidr) => fromCidr(8080, cidr)),
+  ].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  expect(into(loadBalancerGroup)).toEqual(expectedPublic);
+
+  // Wherever it is, a rule that opens 8080 to every address exists only after the explicit opt-in.
+  const coversConsolePort = (rule: { fromPort: unknown; toPort: unknown }) =>
+    rule.fromPort === undefined || rule.fromPort === -1 || (Number(rule.fromPort) <= 8080 && 8080 <= Number(rule.toPort));
+  const anywhereOnConsolePort = rules.filter((rule) => ['0.0.0.0/0', '::/0'].includes(rule.cidr ?? '') && coversConsolePort(rule));
+  if (anywhereOnConsolePort.length > 0) {
+    expect(spec.hasura.console?.insecureAllowAnyIpv4).toBe(true);
+  }
+}
+
+/** Types whose resources hold data or pin resources that do. */
+const STATEFUL_TYPES = [
+  'AWS::RDS::DBInstance', 'AWS::RDS::DBSubnetGroup', 'AWS::SecretsManager::Secret', 'AWS::EC2::VPC',
+  'AWS::EC2::Subnet', 'AWS::Logs::LogGroup', 'AWS::S3::Bucket', 'AWS::KMS::Key',
+];
+
+/** `<type> <logicalId>` of every stateful resource of the platform. */
+function statefulResources(resources: Resources): string[] {
+  return Object.entries(resources)
+    .filter(([id, resource]) => id.startsWith('Platform') && STATEFUL_TYPES.includes(resource.Type))
+    .map(([id, resource]) => `${resource.Type} ${id}`)
+    .sort();
+}
+
+/** Subnets of the third to sixth zone, which a two-zone baseline does not have. */
+const EXTRA_ZONE_SUBNET = /^AWS::EC2::Subnet PlatformNetworkVpcP(ublic|rivate)Subnet[3-6]Subnet/;
+
+/** Baseline resources that `spec` leaves out on purpose. */
+function omittedOnPurpose(spec: Spec): RegExp[] {
+  return [
+    ...(spec.existingVpc ? [/^AWS::EC2::(VPC|Subnet) /, /FlowLogGroup/] : []),
+    ...(spec.network?.flowLogs === false ? [/FlowLogGroup/] : []),
+    ...(spec.loadBalancer.accessLogs === false ? [/AccessLogs/] : []),
+  ];
+}
+
+function checkStatefulIds(spec: Spec, resources: Resources, baseline: string[]): void {
+  const now = statefulResources(resources);
+  const added = now.filter((entry) => !baseline.includes(entry));
+  const removed = baseline.filter((entry) => !now.includes(entry));
+  expect(added.filter((entry) => !EXTRA_ZONE_SUBNET.test(entry))).toEqual([]);
+  expect(added).toHaveLength(spec.existingVpc ? 0 : 2 * (zoneCount(spec) - 2));
+  const omitted = omittedOnPurpose(spec);
+  expect(removed).toEqual(baseline.filter((entry) => omitted.some((pattern) => pattern.test(entry))));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Invalid props: one valid spec, one bad value
+
+/** Text that is not an IPv4 network address with a prefix from `minPrefix` to `maxPrefix`. */
+function badCidr(minPrefix: number, maxPrefix: number): fc.Arbitrary<string> {
+  const octet = fc.integer({ min: 0, max: 255 });
+  return fc.oneof(
+    fc.tuple(fc.integer({ min: 256, max: 999 }), octet).map(([a, b]) => `${a}.${b}.0.0/16`),
+    fc.tuple(octet, octet, octet).map(([a, b, c]) => `${a}.${b}.${c}/16`),
+    fc.tuple(octet, octet, octet, octet).map((octets) => octets.join('.')),
+    privateBlock(16, 28).chain((block) => fc.integer({ min: 1, max: blockSize(block) - 1 })
+      .map((offset) => cidrOf({ first: block.first + offset, prefix: block.prefix }))),
+    fc.stringMatching(/^[a-z]{1,12}$/),
+    fc.integer({ min: maxPrefix + 1, max: 99 }).map((prefix) => `10.0.0.0/${prefix}`),
+    ...(minPrefix > 0 ? [fc.integer({ min: 0, max: minPrefix - 1 }).map((prefix) => `0.0.0.0/${prefix}`)] : []),
+  );
+}
+
+/** A whole number outside `[min, max]`, or a fraction inside it. */
+function outside(min: number, max: number): fc.Arbitrary<number> {
+  return fc.oneof(
+    fc.integer({ min: min - 1000, max: min - 1 }),
+    fc.integer({ min: max + 1, max: max + 1000 }),
+    fc.integer({ min, max: max - 1 }).map((whole) => whole + 0.5),
+  );
+}
+
+interface Mutation {
+  readonly kind: string;
+  /** A copy of `spec` with one bad value, and the prop the error must name. */
+  readonly spoil: (spec: Spec) => fc.Arbitrary<{ spec: Spec; prop: string }>;
+}
+
+const spoiled = (prop: string, spec: Spec) => ({ spec, prop });
+
+/** The spec with its own network (no existing VPC), changed by `changes`. */
+function withNetwork(spec: Spec, changes: PlatformNetworkOptions): Spec {
+  return { ...spec, existingVpc: undefined, network: { ...(spec.existingVpc ? {} : spec.network), ...changes } };
+}
+
+/** The spec's network with every subnet CIDR spelled out, and its VPC block. */
+function explicitLayout(spec: Spec): { spec: Spec; vpc: Block; publicSubnetCidrs: string[]; privateSubnetCidrs: string[] } {
+  const base = withNetwork(spec, {});
+  const vpc = blockOf(base.network!.vpcCidr ?? cidrOf(DEFAULT_VPC));
+  const subnets = base.network!.publicSubnetCidrs && base.network!.privateSubnetCidrs
+    ? { publicSubnetCidrs: base.network!.publicSubnetCidrs, privateSubnetCidrs: base.network!.privateSubnetCidrs }
+    : defaultSubnets(vpc, zoneCount(base));
+  return { spec: withNetwork(base, subnets), vpc, ...subnets };
+}
+
+/** Replaces the subnet CIDR at `index` of one of the lists; `group` picks public or private. */
+function replaceSubnet(spec: Spec, group: 'publicSubnetCidrs' | 'privateSubnetCidrs', index: number, cidr: string): Spec {
+  const cidrs = [...spec.network![group]!];
+  cidrs[index] = cidr;
+  return withNetwork(spec, { [group]: cidrs });
+}
+
+const SUBNET_LISTS = ['publicSubnetCidrs', 'privateSubnetCidrs'] as const;
+
+const networkMutations: Mutation[] = [
+  {
+    kind: 'more NAT gateways than zones',
+    spoil: (spec) => fc.integer({ min: 1, max: 3 })
+      .map((extra) => spoiled('network.natGateways', withNetwork(spec, { natGateways: zoneCount(withNetwork(spec, {})) + extra }))),
+  },
+  {
+    kind: 'NAT gateway count not a positive whole number',
+    spoil: (spec) => fc.oneof(fc.integer({ min: -5, max: 0 }), fc.constantFrom(1.5, 2.5))
+      .map((natGateways) => spoiled('network.natGateways', withNetwork(spec, { natGateways }))),
+  },
+  {
+    kind: 'malformed VPC CIDR',
+    spoil: (spec) => badCidr(16, 28).map((vpcCidr) => spoiled('network.vpcCidr', withNetwork(spec, { vpcCidr }))),
+  },
+  {
+    kind: 'maxAzs below 2 or beyond the known zones',
+    spoil: (spec) => fc.oneof(fc.integer({ min: -2, max: 1 }), fc.integer({ min: 5, max: 12 }))
+      .map((maxAzs) => spoiled('network.maxAzs', withNetwork(spec, { maxAzs, availabilityZones: undefined }))),
+  },
+  {
+    kind: 'maxAzs together with availabilityZones',
+    spoil: (spec) => fc.tuple(fc.integer({ min: 2, max: 4 }), fc.shuffledSubarray(TEST_AZS, { minLength: 2 }))
+      .map(([maxAzs, availabilityZones]) => spoiled('network.maxAzs', withNetwork(spec, { maxAzs, availabilityZones }))),
+  },
+  {
+    kind: 'availabilityZones: one, repeated or more than six',
+    spoil: (spec) => fc.oneof(
+      fc.constantFrom(...TEST_AZS).map((zone) => [zone]),
+      fc.constantFrom(...TEST_AZS).chain((zone) => fc.shuffledSubarray(TEST_AZS, { minLength: 1 }).map((others) => [zone, ...others, zone])),
+      fc.constant<string[]>([...TEST_AZS, 'us-east-1e', 'us-east-1f', 'us-east-1g']),
+    ).map((availabilityZones) => spoiled('network.availabilityZones', withNetwork(spec, { availabilityZones, maxAzs: undefined }))),
+  },
+  {
+    kind: 'subnet CIDR outside the VPC',
+    spoil: (spec) => {
+      const layout = explicitLayout(spec);
+      const elsewhere = PRIVATE_RANGES.find((range) => layout.vpc.first < range.first || layout.vpc.first > range.first + blockSize(range) - 1)!;
+      return fc.tuple(fc.constantFrom(...SUBNET_LISTS), fc.nat(zoneCount(layout.spec) - 1), fc.integer({ min: 16, max: 28 }))
+        .chain(([group, index, prefix]) => blockIn(elsewhere, prefix)
+          .map((block) => spoiled(`network.${group}`, replaceSubnet(layout.spec, group, index, cidrOf(block)))));
+    },
+  },
+  {
+    kind: 'overlapping subnets',
+    spoil: (spec) => {
+      const layout = explicitLayout(spec);
+      const azCount = zoneCount(layout.spec);
+      return fc.tuple(fc.nat(azCount - 1), fc.nat(azCount - 1), fc.integer({ min: -2, max: 2 })).chain(([from, to, resize]) => {
+        const target = blockOf(layout.publicSubnetCidrs[from]);
+        const prefix = Math.min(28, Math.max(layout.vpc.prefix, target.prefix + resize));
+        // The block of `prefix` that holds the target's first address: equal to, inside or around it.
+        const first = Math.floor(target.first / 2 ** (32 - prefix)) * 2 ** (32 - prefix);
+        return fc.constant(spoiled('network.publicSubnetCidrs/privateSubnetCidrs',
+          replaceSubnet(layout.spec, 'privateSubnetCidrs', to, cidrOf({ first, prefix }))));
+      });
+    },
+  },
+  {
+    kind: 'one subnet CIDR too few or too many',
+    spoil: (spec) => {
+      const layout = explicitLayout(spec);
+      return fc.tuple(fc.constantFrom(...SUBNET_LISTS), fc.boolean()).map(([group, drop]) => {
+        const cidrs = layout[group];
+        const wrongLength = drop ? cidrs.slice(1) : [...cidrs, cidrs[0]];
+        return spoiled(`network.${group}`, withNetwork(layout.spec, { [group]: wrongLength }));
+      });
+    },
+  },
+  {
+    kind: 'malformed subnet CIDR',
+    spoil: (spec) => {
+      const layout = explicitLayout(spec);
+      return fc.tuple(fc.constantFrom(...SUBNET_LISTS), fc.nat(zoneCount(layout.spec) - 1), badCidr(16, 28))
+        .map(([group, index, cidr]) => spoiled(`network.${group}`, replaceSubnet(layout.spec, group, index, cidr)));
+    },
+  },
+  {
+    kind: 'an existing VPC together with network options',
+    spoil: (spec) => existingVpcArb.map((existingVpc) => spoiled('network', { ...spec, existingVpc, network: spec.network ?? {} })),
+  },
+];
+
+const SECRET_WORDS = ['SECRET', 'PASSWORD', 'PASSWD', 'TOKEN', 'JWT', 'DATABASE_URL', 'PRIVATE_KEY', 'API_KEY', 'ACCESS_KEY'];
+const VARIABLES_THE_PLATFORM_SETS = {
+  hasura: ['HASURA_GRAPHQL_ENABLE_CONSOLE', 'HASURA_GRAPHQL_DEV_MODE', 'HASURA_GRAPHQL_ENABLED_APIS',
+    'HASURA_GRAPHQL_CORS_DOMAIN', 'HASURA_GRAPHQL_SERVER_PORT', 'HASURA_GRAPHQL_UNAUTHORIZED_ROLE', 'PLATFORM_DB_HOST',
+    'PLATFORM_DB_NAME', 'PLATFORM_DB_SSLMODE'],
+  nextjs: ['PORT', 'HOSTNAME', 'NODE_ENV', 'NEXTAUTH_URL', 'NEXT_PUBLIC_HASURA_GRAPHQL_URL'],
+};
+
+function serviceMutations(name: 'hasura' | 'nextjs'): Mutation[] {
+  const withService = (spec: Spec, changes: Partial<HasuraSpec & NextjsSpec>): Spec => ({ ...spec, [name]: { ...spec[name], ...changes } });
+  const sizes = new Map<number, number[]>();
+  FARGATE_SIZES.forEach(({ cpu, memoryLimitMiB }) => sizes.set(cpu, [...sizes.get(cpu) ?? [], memoryLimitMiB]));
+  return [
+    {
+      kind: `${name}: CPU units Fargate does not offer`,
+      spoil: (spec) => fc.integer({ min: 0, max: 20000 }).filter((cpu) => !sizes.has(cpu))
+        .map((cpu) => spoiled(`${name}.cpu`, withService(spec, { cpu }))),
+    },
+    {
+      kind: `${name}: memory Fargate does not offer with the CPU`,
+      spoil: (spec) => fc.constantFrom(...sizes.keys()).chain((cpu) => fc.integer({ min: 0, max: 130000 })
+        .filter((memoryLimitMiB) => !sizes.get(cpu)!.includes(memoryLimitMiB))
+        .map((memoryLimitMiB) => spoiled(`${name}.memoryLimitMiB`, withService(spec, { cpu, memoryLimitMiB })))),
+    },
+    {
+      kind: `${name}: desired count outside 0..1000`,
+      spoil: (spec) => outside(0, 1000).map((desiredCount) => spoiled(`${name}.desiredCount`, withService(spec, { desiredCount }))),
+    },
+    {
+      kind: `${name}: secret-like name in plain environment`,
+      spoil: (spec) => fc.tuple(fc.stringMatching(/^([A-Z]{1,6}_)?$/), fc.constantFrom(...SECRET_WORDS),
+        fc.stringMatching(/^(_[A-Z0-9]{1,6})?$/), fc.boolean(), fc.string())
+        .map(([before, word, after, lower, value]) => {
+          const variable = lower ? `${before}${word}${after}`.toLowerCase() : `${before}${word}${after}`;
+          return spoiled(`${name}.environment`, withService(spec, { environment: { ...spec[name].environment, [variable]: value } }));
+        }),
+    },
+    {
+      kind: `${name}: environment variable the platform sets`,
+      spoil: (spec) => fc.tuple(fc.constantFrom(...VARIABLES_THE_PLATFORM_SETS[name]), fc.string()).map(([variable, value]) =>
+        spoiled(`${name}.environment`, withService(spec, { environment: { ...spec[name].environment, [variable]: value } }))),
+    },
+    {
+      kind: `${name}: secret the platform sets`,
+      spoil: (spec) => fc.constantFrom(...PLATFORM_SECRETS[name]).map((secret) =>
+        spoiled(`${name}.secrets`, withService(spec, { secretNames: [...spec[name].secretNames ?? [], secret] }))),
+    },
+  ];
+}
+
+/** The spec with the console set as given, and the metadata API it needs where APIs are listed. */
+function withConsole(spec: Spec, console: NonNullable<HasuraOptions['console']>): Spec {
+  const enabledApis = spec.hasura.enabledApis && [...new Set([...spec.hasura.enabledApis, HasuraApi.METADATA])];
+  return { ...spec, hasura: { ...spec.hasura, console, enabledApis } };
+}
+
+const hasuraMutations: Mutation[] = [
+  {
+    kind: 'console open to 0.0.0.0/0 without the opt-in',
+    spoil: (spec) => fc.tuple(fc.shuffledSubarray([...spec.hasura.console?.allowedCidrs ?? [], '0.0.0.0/0'], { minLength: 1 })
+      .filter((cidrs) => cidrs.includes('0.0.0.0/0')), fc.constantFrom(false, undefined))
+      .map(([allowedCidrs, insecureAllowAnyIpv4]) =>
+        spoiled('hasura.console.allowedCidrs', withConsole(spec, { allowedCidrs, insecureAllowAnyIpv4 }))),
+  },
+  {
+    kind: 'console without a CIDR',
+    spoil: (spec) => fc.constant(spoiled('hasura.console.allowedCidrs', withConsole(spec, { allowedCidrs: [] }))),
+  },
+  {
+    kind: 'console CIDR malformed',
+    spoil: (spec) => badCidr(0, 32).map((cidr) => spoiled('hasura.console.allowedCidrs', withConsole(spec, { allowedCidrs: [cidr] }))),
+  },
+  {
+    kind: 'enabled APIs without GraphQL',
+    spoil: (spec) => fc.subarray(OPTIONAL_APIS).map((enabledApis) =>
+      spoiled('hasura.enabledApis', { ...spec, hasura: { ...spec.hasura, enabledApis } })),
+  },
+  {
+    kind: 'unauthorized role with characters outside [A-Za-z0-9_-] or too long',
+    spoil: (spec) => fc.oneof(
+      fc.constant(''),
+      fc.tuple(fc.stringMatching(/^[a-z]{1,8}$/), fc.constantFrom(' ', '/', '.', ':', '*')).map(([role, bad]) => `${role}${bad}x`),
+      fc.stringMatching(/^[a-z]{65,80}$/),
+    ).map((unauthorizedRole) => spoiled('hasura.unauthorizedRole', { ...spec, hasura: { ...spec.hasura, unauthorizedRole } })),
+  },
+];
+
+const withNextjs = (spec: Spec, changes: NextjsSpec): Spec => ({ ...spec, nextjs: { ...spec.nextjs, ...changes } });
+
+const nextjsMutations: Mutation[] = [
+  {
+    kind: 'Next.js port outside 1024..65535',
+    spoil: (spec) => outside(1024, 65535).map((containerPort) => spoiled('nextjs.containerPort', withNextjs(spec, { containerPort }))),
+  },
+  {
+    kind: 'health check path without a leading slash, or with a space',
+    spoil: (spec) => fc.oneof(
+      fc.stringMatching(/^[a-z]{1,10}(\/[a-z]{1,10})?$/),
+      fc.stringMatching(/^\/[a-z]{1,10}$/).map((path) => `${path} now`),
+    ).map((healthCheckPath) => spoiled('nextjs.healthCheckPath', withNextjs(spec, { healthCheckPath }))),
+  },
+];
+
+const withDatabase = (spec: Spec, changes: DatabaseSpec): Spec => ({ ...spec, database: { ...spec.database, ...changes } });
+
+const databaseMutations: Mutation[] = [
+  {
+    kind: 'allocated storage outside 20..65536 GiB',
+    spoil: (spec) => outside(20, 65536).map((allocatedStorageGiB) =>
+      spoiled('database.allocatedStorageGiB', withDatabase(spec, { allocatedStorageGiB }))),
+  },
+  {
+    kind: 'storage limit not above the allocated storage',
+    spoil: (spec) => fc.integer({ min: 20, max: 65536 }).chain((allocatedStorageGiB) => fc.integer({ min: 1, max: allocatedStorageGiB })
+      .map((maxAllocatedStorageGiB) =>
+        spoiled('database.maxAllocatedStorageGiB', withDatabase(spec, { allocatedStorageGiB, maxAllocatedStorageGiB })))),
+  },
+  {
+    kind: 'backup retention outside 1..35 whole days',
+    spoil: (spec) => fc.oneof(
+      fc.constant(0),
+      fc.integer({ min: 36, max: 400 }).map((days) => days * 24),
+      fc.integer({ min: 1, max: 35 * 24 }).filter((hours) => hours % 24 !== 0),
+    ).map((backupRetentionHours) => spoiled('database.backupRetention', withDatabase(spec, { backupRetentionHours }))),
+  },
+  {
+    kind: 'backup window not hh24:mi-hh24:mi',
+    spoil: (spec) => {
+      const two = (n: number) => String(n).padStart(2, '0');
+      return fc.oneof(
+        fc.tuple(fc.integer({ min: 24, max: 99 }), fc.integer({ min: 0, max: 59 })).map(([h, m]) => `${two(h)}:${two(m)}-03:00`),
+        fc.tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 60, max: 99 })).map(([h, m]) => `03:00-${two(h)}:${two(m)}`),
+        fc.tuple(fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 9 })).map(([h1, h2]) => `${h1}:00-${h2}:30`),
+        backupWindowArb.map((window) => window.replace('-', ' to ')),
+        maintenanceWindowArb,
+      ).map((preferredBackupWindow) => spoiled('database.preferredBackupWindow', withDatabase(spec, { preferredBackupWindow })));
+    },
+  },
+  {
+    kind: 'maintenance window not ddd:hh24:mi-ddd:hh24:mi',
+    spoil: (spec) => fc.oneof(
+      backupWindowArb,
+      fc.tuple(fc.constantFrom('monday', 'xyz', 'Mon', 'mo'), backupWindowArb).map(([day, window]) => window.split('-').map((t) => `${day}:${t}`).join('-')),
+      maintenanceWindowArb.map((window) => window.replace(/:\d\d-/, ':60-')),
+    ).map((preferredMaintenanceWindow) => spoiled('database.preferredMaintenanceWindow', withDatabase(spec, { preferredMaintenanceWindow }))),
+  },
+  {
+    kind: 'database name not an identifier',
+    spoil: (spec) => fc.oneof(
+      fc.stringMatching(/^[0-9_][a-z0-9_]{0,10}$/),
+      fc.tuple(fc.stringMatching(/^[a-z]{1,8}$/), fc.constantFrom('-', ' ', '.', '$')).map(([name, bad]) => `${name}${bad}db`),
+      fc.stringMatching(/^[a-z]{64,70}$/),
+    ).map((databaseName) => spoiled('database.databaseName', withDatabase(spec, { databaseName }))),
+  },
+  {
+    kind: 'DESTROY while deletion protection is on',
+    spoil: (spec) => fc.constantFrom(true, undefined).map((deletionProtection) =>
+      spoiled('database.removalPolicy', withDatabase(spec, { deletionProtection, removalPolicy: RemovalPolicy.DESTROY }))),
+  },
+];
+
+const withLoadBalancer = (spec: Spec, changes: LoadBalancerSpec): Spec => ({ ...spec, loadBalancer: { ...spec.loadBalancer, ...changes } });
+
+const loadBalancerMutations: Mutation[] = [
+  {
+    kind: 'deregistration delay over an hour or not whole seconds',
+    spoil: (spec) => fc.oneof(
+      fc.integer({ min: 3601, max: 100000 }).map((seconds) => seconds * 1000),
+      fc.integer({ min: 1, max: 3_600_000 }).filter((millis) => millis % 1000 !== 0),
+    ).map((deregistrationDelayMillis) => spoiled('loadBalancer.deregistrationDelay', withLoadBalancer(spec, { deregistrationDelayMillis }))),
+  },
+  {
+    kind: 'access log retention outside 1..3650 days',
+    spoil: (spec) => outside(1, 3650).map((accessLogRetentionDays) => spoiled('loadBalancer.accessLogRetentionDays',
+      withLoadBalancer(spec, { accessLogs: undefined, accessLogRetentionDays }))),
+  },
+  {
+    kind: 'access log retention with access logs off',
+    spoil: (spec) => fc.integer({ min: 1, max: 3650 }).map((accessLogRetentionDays) => spoiled('loadBalancer.accessLogRetentionDays',
+      withLoadBalancer(spec, { accessLogs: false, accessLogRetentionDays }))),
+  },
+  {
+    kind: 'web ACL ARN that is not a regional WAFv2 web ACL',
+    spoil: (spec) => webAclArnArb.chain((arn) => fc.constantFrom(
+      arn.replace(':regional/', ':global/'),
+      arn.replace(':wafv2:', ':waf-regional:'),
+      arn.replace(/:\d{12}:/, ':12345:'),
+      arn.replace(/\/[^/]+$/, ''),
+    )).map((webAclArn) => spoiled('loadBalancer.webAclArn', withLoadBalancer(spec, { webAclArn }))),
+  },
+];
+
+const otherMutations: Mutation[] = [
+  {
+    kind: 'domain outside its hosted zone',
+    spoil: (spec) => fc.tuple(zoneNameArb, label, label).map(([zoneName, host, otherZone]) =>
+      spoiled('domain.domainName', { ...spec, domain: { zoneName, domainName: `${host}.${otherZone}.example` } })),
+  },
+  {
+    kind: 'domain name that is not a lower-case host name',
+    spoil: (spec) => fc.tuple(zoneNameArb, label).chain(([zoneName, host]) => fc.constantFrom(
+      `${host}_x.${zoneName}`, `${host}X.${zoneName}`, `${host} ${zoneName}`, `-${host}.${zoneName}`, `${zoneName}.`, `${host}..${zoneName}`,
+    ).map((domainName) => spoiled('domain.domainName', { ...spec, domain: { zoneName, domainName } }))),
+  },
+  {
+    kind: 'platform name not 1-32 lower-case letters, digits and inner hyphens',
+    spoil: (spec) => fc.oneof(
+      fc.constant(''),
+      fc.stringMatching(/^[a-z0-9]{1,10}$/).chain((name) => fc.constantFrom(`${name}X`, `-${name}`, `${name}-`, `${name}_x`, `${name}.x`)),
+      fc.stringMatching(/^[a-z0-9]{33,40}$/),
+    ).map((platformName) => spoiled('platformName', { ...spec, platformName })),
+  },
+];
+
+const MUTATIONS: Mutation[] = [
+  ...networkMutations, ...serviceMutations('hasura'), ...serviceMutations('nextjs'), ...hasuraMutations,
+  ...nextjsMutations, ...databaseMutations, ...loadBalancerMutations, ...otherMutations,
+];
+
+const invalidCaseArb = fc.tuple(validSpecArb, fc.constantFrom(...MUTATIONS))
+  .chain(([spec, mutation]) => mutation.spoil(spec).map((bad) => ({ kind: mutation.kind, ...bad })));
+
+// ---------------------------------------------------------------------------------------------
+
+const report: string[] = [];
+afterAll(() => console.log(report.join('\n')));
+
+/** Counts how often each feature occurred; every one must occur for the run to mean something. */
+function tally(counts: Map<string, number>, features: { [feature: string]: boolean }): void {
+  for (const [feature, present] of Object.entries(features)) {
+    counts.set(feature, (counts.get(feature) ?? 0) + (present ? 1 : 0));
+  }
+}
+
+const never = (counts: Map<string, number>) => [...counts].filter(([, count]) => count === 0).map(([feature]) => feature);
+
+describe('valid props', () => {
+  let baseline: string[];
+  beforeAll(() => {
+    const stack = fuzzStack();
+    new HasuraNextjsPlatform(stack, 'Platform', minimalProps());
+    baseline = statefulResources(Template.fromStack(stack).toJSON().Resources);
+  });
+
+  test('the baseline holds every kind of stateful resource', () => {
+    expect(baseline.map((entry) => entry.split(' ')[0]).filter((type, index, all) => all.indexOf(type) === index).sort())
+      .toEqual([...STATEFUL_TYPES].sort());
+  });
+
+  test(`${VALID_RUNS} generated prop sets synthesize and keep every invariant`, () => {
+    const counts = new Map<string, number>();
+    const started = Date.now();
+    fc.assert(fc.property(validSpecArb, (spec) => {
+      const stack = fuzzStack();
+      new HasuraNextjsPlatform(stack, 'Platform', platformProps(stack, spec));
+      const template = Template.fromStack(stack);
+      const resources = template.toJSON().Resources;
+      checkDatabase(spec, resources);
+      checkTasks(spec, template, resources);
+      checkSecurityGroups(spec, template, resources);
+      checkStatefulIds(spec, resources, baseline);
+      tally(counts, {
+        'existing VPC': spec.existingVpc !== undefined,
+        'exact zones': spec.network?.availabilityZones !== undefined,
+        '3 or 4 zones': zoneCount(spec) > 2,
+        'custom VPC CIDR': spec.network?.vpcCidr !== undefined,
+        'explicit subnets': spec.network?.publicSubnetCidrs !== undefined,
+        'fewer NAT gateways than zones': (spec.network?.natGateways ?? zoneCount(spec)) < zoneCount(spec),
+        'flow logs off': spec.network?.flowLogs === false,
+        'domain': spec.domain !== undefined,
+        'console': spec.hasura.console !== undefined,
+        'console open to 0.0.0.0/0 by opt-in': spec.hasura.console?.allowedCidrs.includes('0.0.0.0/0') ?? false,
+        'deletion protection off': spec.database.deletionProtection === false,
+        'removal policy DESTROY': spec.database.removalPolicy === RemovalPolicy.DESTROY,
+        'access logs off': spec.loadBalancer.accessLogs === false,
+        'extra environment': Object.keys({ ...spec.hasura.environment, ...spec.nextjs.environment }).length > 0,
+        'extra secrets': (spec.hasura.secretNames?.length ?? 0) + (spec.nextjs.secretNames?.length ?? 0) > 0,
+      });
+    }), { seed: SEED, numRuns: VALID_RUNS, endOnFailure: true });
+    const seconds = (Date.now() - started) / 1000;
+    report.push(`valid props: ${VALID_RUNS} cases in ${seconds.toFixed(1)} s (seed ${SEED}); `
+      + [...counts].map(([feature, count]) => `${feature} ${count}`).join(', '));
+    expect(never(counts)).toEqual([]);
+  }, 300_000);
+});
+
+describe('invalid props', () => {
+  test(`${INVALID_RUNS} prop sets with one bad value fail up front, naming the prop`, () => {
+    const counts = new Map<string, number>();
+    const started = Date.now();
+    fc.assert(fc.property(invalidCaseArb, ({ kind, spec, prop }) => {
+      const stack = fuzzStack();
+      const props = platformProps(stack, spec);
+      let error: unknown;
+      try {
+        new HasuraNextjsPlatform(stack, 'Platform', props);
+      } catch (thrown) {
+        error = thrown;
+      }
+      expect(error).toBeInstanceOf(Error);
+      const { message, stack: trace } = error as Error;
+      expect(message).toMatch(new RegExp(`^Invalid ${prop.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: `));
+      // The library's own validation threw it, not aws-cdk-lib (whose errors are ValidationError).
+      expect(Object.getPrototypeOf(error)).toBe(Error.prototype);
+      expect(trace?.split('\n').find((line) => line.trim().startsWith('at '))).toMatch(/at invalid \(.*src[\\/]private[\\/]validation\.ts:/);
+      // Nothing was built.
+      expect(stack.node.tryFindChild('Platform')?.node.children ?? []).toHaveLength(0);
+      tally(counts, Object.fromEntries(MUTATIONS.map((mutation) => [mutation.kind, mutation.kind === kind])));
+    }), { seed: SEED, numRuns: INVALID_RUNS });
+    const seconds = (Date.now() - started) / 1000;
+    report.push(`invalid props: ${INVALID_RUNS} cases of ${MUTATIONS.length} kinds in ${seconds.toFixed(1)} s (seed ${SEED}); `
+      + `fewest of one kind: ${Math.min(...counts.values())}`);
+    expect(never(counts)).toEqual([]);
+  }, 300_000);
+});
