@@ -235,9 +235,9 @@ const creationOnlyEdits: CreationOnlyCase[] = [
     lost: Array(2).fill('AWS::Logs::LogGroup WILL_REPLACE (LogGroupName)'),
   },
   {
-    name: 'encryptionKey of your own orphans the platform\'s key (retained)',
+    name: 'encryptionKey of your own re-encrypts the database storage (replacement) and orphans the platform\'s key (retained)',
     edit: (props, imports) => ({ ...props, encryptionKey: ownKey(imports) }),
-    lost: ['AWS::KMS::Key WILL_ORPHAN'],
+    lost: ['AWS::KMS::Key WILL_ORPHAN', 'AWS::RDS::DBInstance WILL_REPLACE (KmsKeyId)'],
   },
   {
     name: 'network.flowLogs off orphans the flow log group (retained)',
