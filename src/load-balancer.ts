@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { HasuraService } from './hasura-service';
 import { NextjsService } from './nextjs-service';
 import { acknowledge, nistAndHipaa } from './private/acknowledge';
-import { CONSOLE_PORT, PUBLIC_HASURA_PATHS, validateLoadBalancerOptions } from './private/load-balancer-options';
+import { CONSOLE_PORT, PUBLIC_HASURA_PATHS, validateDomainOptions, validateLoadBalancerOptions } from './private/load-balancer-options';
 
 /** A custom domain served over HTTPS. */
 export interface PlatformDomainOptions {
@@ -111,6 +111,7 @@ export class PlatformLoadBalancer extends Construct {
   constructor(scope: Construct, id: string, props: PlatformLoadBalancerProps) {
     super(scope, id);
     validateLoadBalancerOptions(props, 'loadBalancer');
+    validateDomainOptions(props.domain, 'domain');
     this.props = props;
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {

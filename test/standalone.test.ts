@@ -2,6 +2,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import {
   HasuraService, NextjsService, PlatformDatabase, PlatformLoadBalancer, PlatformNetwork,
 } from '../src';
@@ -55,6 +56,16 @@ describe('PlatformDatabase', () => {
       FromPort: 5432, ToPort: 5432, SourceSecurityGroupId: stack.resolve(client.securityGroupId),
     });
     expect(database.secret).toBeDefined();
+  });
+});
+
+describe('PlatformLoadBalancer', () => {
+  test('checks its domain on its own, not only inside the platform', () => {
+    const stack = testStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
+    const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z1', zoneName: 'example.com' });
+    expect(() => new PlatformLoadBalancer(stack, 'Ingress', { vpc, domain: { domainName: 'blog.example.org', hostedZone } }))
+      .toThrow(/^Invalid domain\.domainName: "blog\.example\.org"\. It must be in the hosted zone example\.com\./);
   });
 });
 
