@@ -8,7 +8,7 @@ import {
   containerNamed, environmentOf, groupIdOf, ingressRules, minimalProps, onlyResource, secretNamesOf, synthPlatform,
   testStack,
 } from './util';
-import { PUBLIC_HASURA_PATHS } from '../src/private/load-balancer-options';
+import { PUBLIC_HASURA_PATHS } from '../src/edge/load-balancer-checks';
 
 function withDomain(extra: Partial<Parameters<typeof minimalProps>[0]> = {}) {
   const stack = testStack();

@@ -1,10 +1,10 @@
 // Scans every example template, and the default platform, for the ways secrets and admin surfaces leak.
 import { Template } from 'aws-cdk-lib/assertions';
-import { exampleNames } from '../../examples/synth-all';
-import { SECRET_LIKE_NAME } from '../../src/private/container-service';
-import { CONSOLE_PORT, PUBLIC_HASURA_PATHS } from '../../src/private/load-balancer-options';
-import { ingressRules, synthPlatform } from '../util';
 import { exampleTemplate } from './helpers';
+import { exampleNames } from '../../examples/synth-all';
+import { CONSOLE_PORT, PUBLIC_HASURA_PATHS } from '../../src/edge/load-balancer-checks';
+import { SECRET_LIKE_NAME } from '../../src/services/container-service';
+import { ingressRules, synthPlatform } from '../util';
 
 /** Names the issue names as secret-like, plus what the platform refuses anyway. */
 const SECRET_LIKE = /SECRET|PASSWORD|TOKEN|JWT|DATABASE_URL/i;

@@ -11,7 +11,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { DATABASE_PASSWORD_EXCLUDED_CHARACTERS } from '../../src/private/database-options';
+import { DATABASE_PASSWORD_EXCLUDED_CHARACTERS } from '../../src/database/database-checks';
 import { containerNamed, environmentOf, onlyResource, synthPlatform } from '../util';
 import { cleanEnvironment, requireOnPath, startTlsPostgres, TlsPostgres } from './postgres-server';
 

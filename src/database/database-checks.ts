@@ -1,6 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import type { PlatformDatabaseOptions } from '../database';
-import { checkInteger, invalid, isToken } from './validation';
+import type { PlatformDatabaseOptions } from './database-options';
+import { checkInteger, invalid, isToken } from '../private/validation';
 
 /** The characters the generated master password never contains (the same set aws-cdk-lib uses). */
 export const DATABASE_PASSWORD_EXCLUDED_CHARACTERS = ' %+~`#$&*()|[]{}:;<>?!\'/@"\\';

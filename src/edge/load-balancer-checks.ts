@@ -1,6 +1,6 @@
 import { Token } from 'aws-cdk-lib';
-import type { PlatformDomainOptions, PlatformLoadBalancerOptions } from '../load-balancer';
-import { checkInteger, invalid } from './validation';
+import type { PlatformDomainOptions, PlatformLoadBalancerOptions } from './load-balancer-options';
+import { checkInteger, invalid } from '../private/validation';
 
 /** Paths of Hasura that the public listeners route to it; every other path goes to Next.js. */
 export const PUBLIC_HASURA_PATHS = ['/v1/graphql', '/v1beta1/relay', '/healthz'];

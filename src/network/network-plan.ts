@@ -1,6 +1,6 @@
 import { Stack, Token } from 'aws-cdk-lib';
-import type { PlatformNetworkOptions } from '../network';
-import { checkInteger, contains, formatCidr, invalid, Ipv4Cidr, overlaps, requireCidr } from './validation';
+import type { PlatformNetworkOptions } from './network-options';
+import { checkInteger, contains, formatCidr, invalid, Ipv4Cidr, overlaps, requireCidr } from '../private/validation';
 
 const DEFAULT_VPC_CIDR = '10.0.0.0/16';
 const DEFAULT_MAX_AZS = 2;

@@ -1,4 +1,4 @@
-import { invalid, isToken } from './validation';
+import { invalid, isToken } from '../private/validation';
 
 /** Memory (MiB) that Fargate accepts for each task CPU value: [min, max, step]. */
 const MEMORY_BY_CPU: ReadonlyMap<number, readonly [number, number, number]> = new Map([

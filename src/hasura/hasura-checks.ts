@@ -1,6 +1,6 @@
-import { HasuraApi, HasuraOptions } from '../hasura-service';
-import { validateContainerServiceOptions } from './container-service';
-import { invalid, isToken, requireCidr } from './validation';
+import { HasuraApi, HasuraOptions } from './hasura-options';
+import { invalid, isToken, requireCidr } from '../private/validation';
+import { validateContainerServiceOptions } from '../services/container-service';
 
 /** The Hasura image used unless `hasura.image` is set: a pinned v2 release. */
 export const DEFAULT_HASURA_IMAGE = 'hasura/graphql-engine:v2.51.3';

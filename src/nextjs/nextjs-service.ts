@@ -3,40 +3,11 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { createContainerService } from './private/container-service';
-import { generatedSecret, RANDOM_TOKEN } from './private/generated-secret';
-import { NEXTJS_PORT, validateNextjsOptions } from './private/nextjs-options';
-import { ContainerServiceOptions, ContainerServiceProps } from './service-options';
-
-/** Settings of the Next.js service. */
-export interface NextjsOptions extends ContainerServiceOptions {
-  /**
-   * The Next.js server image, e.g. a `next build` with `output: 'standalone'` (`node server.js`).
-   * Remember that `NEXT_PUBLIC_*` values are inlined when the image is built.
-   */
-  readonly image: ecs.ContainerImage;
-
-  /**
-   * Port the server listens on (`PORT`).
-   *
-   * @default 3000
-   */
-  readonly containerPort?: number;
-
-  /**
-   * Path the load balancer checks; it must answer 200-399 without authentication.
-   *
-   * @default "/"
-   */
-  readonly healthCheckPath?: string;
-
-  /**
-   * Secret whose whole value is `NEXTAUTH_SECRET`.
-   *
-   * @default - a random 48-character secret is generated
-   */
-  readonly nextAuthSecret?: secretsmanager.ISecret;
-}
+import { NEXTJS_PORT, validateNextjsOptions } from './nextjs-checks';
+import { NextjsOptions } from './nextjs-options';
+import { generatedSecret, RANDOM_TOKEN } from '../private/generated-secret';
+import { createContainerService } from '../services/container-service';
+import { ContainerServiceProps } from '../services/service-options';
 
 /** Props of {@link NextjsService}. */
 export interface NextjsServiceProps extends NextjsOptions, ContainerServiceProps {

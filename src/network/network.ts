@@ -3,74 +3,10 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { acknowledge, nistAndHipaa } from './private/acknowledge';
-import { ExplicitSubnetCidrs } from './private/explicit-subnet-cidrs';
-import { planNetwork } from './private/network-plan';
-
-/**
- * How the platform's VPC is laid out. Changing any of these on a deployed platform replaces the VPC or
- * its subnets, and with them the database: set them once, at creation.
- */
-export interface PlatformNetworkOptions {
-  /**
-   * IPv4 range of the VPC. Set at creation only.
-   *
-   * @default "10.0.0.0/16"
-   */
-  readonly vpcCidr?: string;
-
-  /**
-   * How many Availability Zones to spread the VPC over, taken in order from the stack's region.
-   * The load balancer needs at least two. Ignored when `availabilityZones` is set. Set at creation only.
-   *
-   * @default 2
-   */
-  readonly maxAzs?: number;
-
-  /**
-   * Exact Availability Zones to use, e.g. `['us-east-1a', 'us-east-1b']`. Needs a stack with an
-   * explicit region. Set at creation only.
-   *
-   * @default - the first `maxAzs` zones of the stack's region
-   */
-  readonly availabilityZones?: string[];
-
-  /**
-   * How many NAT gateways give the private subnets their outbound internet access; from 1 (cheaper,
-   * one zone's outage cuts egress everywhere) to one per Availability Zone (highly available).
-   *
-   * @default - one per Availability Zone
-   */
-  readonly natGateways?: number;
-
-  /**
-   * CIDR of each public subnet, one per Availability Zone in order. Set at creation only.
-   *
-   * @default - the i-th /24 block of `vpcCidr` for zone i (10.0.0.0/24, 10.0.1.0/24, ...)
-   */
-  readonly publicSubnetCidrs?: string[];
-
-  /**
-   * CIDR of each private subnet, one per Availability Zone in order. Set at creation only.
-   *
-   * @default - the (10+i)-th /24 block of `vpcCidr` for zone i (10.0.10.0/24, 10.0.11.0/24, ...)
-   */
-  readonly privateSubnetCidrs?: string[];
-
-  /**
-   * Record the VPC's rejected and accepted traffic to a CloudWatch log group.
-   *
-   * @default true
-   */
-  readonly flowLogs?: boolean;
-
-  /**
-   * How long VPC flow logs are kept.
-   *
-   * @default logs.RetentionDays.ONE_YEAR
-   */
-  readonly flowLogRetention?: logs.RetentionDays;
-}
+import { ExplicitSubnetCidrs } from './explicit-subnet-cidrs';
+import { PlatformNetworkOptions } from './network-options';
+import { planNetwork } from './network-plan';
+import { acknowledge, nistAndHipaa } from '../private/acknowledge';
 
 /** Props of {@link PlatformNetwork}. */
 export interface PlatformNetworkProps extends PlatformNetworkOptions {

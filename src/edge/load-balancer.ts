@@ -8,64 +8,11 @@ import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { HasuraService } from './hasura-service';
-import { NextjsService } from './nextjs-service';
-import { acknowledge, nistAndHipaa } from './private/acknowledge';
-import { CONSOLE_PORT, PUBLIC_HASURA_PATHS, validateDomainOptions, validateLoadBalancerOptions } from './private/load-balancer-options';
-
-/** A custom domain served over HTTPS. */
-export interface PlatformDomainOptions {
-  /** The site's domain name, e.g. `blog.example.com`. */
-  readonly domainName: string;
-
-  /** The Route 53 public hosted zone the domain belongs to; alias records are created in it. */
-  readonly hostedZone: route53.IHostedZone;
-
-  /**
-   * Certificate for `domainName` in the stack's region.
-   *
-   * @default - a DNS-validated ACM certificate is issued through `hostedZone`
-   */
-  readonly certificate?: acm.ICertificate;
-}
-
-/** Settings of the public Application Load Balancer. */
-export interface PlatformLoadBalancerOptions {
-  /**
-   * Refuse to delete the load balancer, whatever CloudFormation asks.
-   *
-   * @default true
-   */
-  readonly deletionProtection?: boolean;
-
-  /**
-   * How long a deregistering target keeps serving its in-flight requests (0 to 3600 seconds).
-   *
-   * @default Duration.seconds(30)
-   */
-  readonly deregistrationDelay?: Duration;
-
-  /**
-   * Write access logs to an encrypted, private, TLS-only S3 bucket.
-   *
-   * @default true
-   */
-  readonly accessLogs?: boolean;
-
-  /**
-   * Days access logs are kept before they expire.
-   *
-   * @default 90
-   */
-  readonly accessLogRetentionDays?: number;
-
-  /**
-   * ARN of a regional AWS WAF web ACL to associate with the load balancer.
-   *
-   * @default - no web ACL
-   */
-  readonly webAclArn?: string;
-}
+import { CONSOLE_PORT, PUBLIC_HASURA_PATHS, validateDomainOptions, validateLoadBalancerOptions } from './load-balancer-checks';
+import { PlatformDomainOptions, PlatformLoadBalancerOptions } from './load-balancer-options';
+import { HasuraService } from '../hasura/hasura-service';
+import { NextjsService } from '../nextjs/nextjs-service';
+import { acknowledge, nistAndHipaa } from '../private/acknowledge';
 
 /** Props of {@link PlatformLoadBalancer}. */
 export interface PlatformLoadBalancerProps extends PlatformLoadBalancerOptions {

@@ -3,10 +3,10 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ContainerServiceOptions, ContainerServiceProps } from '../service-options';
-import { acknowledge, nistAndHipaa } from './acknowledge';
 import { checkFargateSize } from './fargate-sizes';
-import { checkInteger, invalid } from './validation';
+import { ContainerServiceOptions, ContainerServiceProps } from './service-options';
+import { acknowledge, nistAndHipaa } from '../private/acknowledge';
+import { checkInteger, invalid } from '../private/validation';
 
 /** Names that must never carry a value in plain environment: they go through `secrets`. */
 export const SECRET_LIKE_NAME = /SECRET|PASSWORD|PASSWD|TOKEN|JWT|DATABASE_URL|PRIVATE_KEY|API_KEY|ACCESS_KEY/i;

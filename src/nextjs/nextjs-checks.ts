@@ -1,6 +1,6 @@
-import type { NextjsOptions } from '../nextjs-service';
-import { validateContainerServiceOptions } from './container-service';
-import { checkInteger, invalid, isToken } from './validation';
+import type { NextjsOptions } from './nextjs-options';
+import { checkInteger, invalid, isToken } from '../private/validation';
+import { validateContainerServiceOptions } from '../services/container-service';
 
 const MANAGED_NAMES = ['PORT', 'HOSTNAME', 'NEXTAUTH_URL', 'NEXTAUTH_SECRET', 'NODE_ENV'];
 

@@ -1,0 +1,107 @@
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { ContainerServiceOptions } from '../services/service-options';
+
+/** Hasura API groups that `HASURA_GRAPHQL_ENABLED_APIS` can enable. */
+export enum HasuraApi {
+  /** `/v1/graphql` and `/v1beta1/relay`. */
+  GRAPHQL = 'graphql',
+  /** `/v1/metadata`, `/v2/query` and `/v1/query`: full admin control. */
+  METADATA = 'metadata',
+  /** `/v1alpha1/pg_dump`. */
+  PGDUMP = 'pgdump',
+  /** `/v1alpha1/config`. */
+  CONFIG = 'config',
+  /** Developer APIs such as `/dev/ekg`. */
+  DEVELOPER = 'developer',
+  /** `/v1/metrics` (Enterprise Edition). */
+  METRICS = 'metrics',
+}
+
+/** Where the Hasura console (and the admin APIs it uses) can be reached from. */
+export interface HasuraConsoleOptions {
+  /**
+   * IPv4 CIDR blocks allowed to reach the console listener, e.g. your office or VPN range.
+   * `0.0.0.0/0` is refused unless `insecureAllowAnyIpv4` is set.
+   */
+  readonly allowedCidrs: string[];
+
+  /**
+   * Allow `0.0.0.0/0` in `allowedCidrs`, exposing the console and admin APIs to the whole internet
+   * behind nothing but the admin secret. Not for production.
+   *
+   * @default false
+   */
+  readonly insecureAllowAnyIpv4?: boolean;
+}
+
+/** The JWT configuration Hasura verifies tokens with. */
+export interface HasuraJwtOptions {
+  /**
+   * A secret whose whole value is Hasura's JWT config JSON, e.g. `{"type":"HS256","key":"..."}` or
+   * `{"jwk_url":"https://.../.well-known/jwks.json"}`.
+   */
+  readonly secret: secretsmanager.ISecret;
+
+  /**
+   * JSON field of `secret` holding the shared signing key, which the Next.js service receives as
+   * `JWT_SECRET` so it signs the tokens Hasura verifies.
+   *
+   * @default - Next.js gets no `JWT_SECRET` (right for `jwk_url` configurations)
+   */
+  readonly signingKeyField?: string;
+}
+
+/** Settings of the Hasura GraphQL Engine service. */
+export interface HasuraOptions extends ContainerServiceOptions {
+  /**
+   * The Hasura image. It must provide `/bin/sh` and `graphql-engine`.
+   *
+   * @default - `hasura/graphql-engine:v2.51.3` from Docker Hub
+   */
+  readonly image?: ecs.ContainerImage;
+
+  /**
+   * Secret whose whole value is the admin secret (`HASURA_GRAPHQL_ADMIN_SECRET`).
+   *
+   * @default - a random 48-character secret is generated
+   */
+  readonly adminSecret?: secretsmanager.ISecret;
+
+  /**
+   * JWT configuration (`HASURA_GRAPHQL_JWT_SECRET`).
+   *
+   * @default - a secret `{"type":"HS256","key":"<64 random characters>"}` is generated; Next.js gets its `key`
+   */
+  readonly jwt?: HasuraJwtOptions;
+
+  /**
+   * Serve the Hasura console (and the admin APIs it needs) on a separate listener, port 8080,
+   * reachable only from the listed CIDRs.
+   *
+   * @default - console off, admin APIs off
+   */
+  readonly console?: HasuraConsoleOptions;
+
+  /**
+   * Hasura's dev mode: detailed internal errors in API responses. Not for production.
+   *
+   * @default false
+   */
+  readonly devMode?: boolean;
+
+  /**
+   * Role for requests without credentials (`HASURA_GRAPHQL_UNAUTHORIZED_ROLE`).
+   *
+   * @default - unauthenticated requests are rejected
+   */
+  readonly unauthorizedRole?: string;
+
+  /**
+   * API groups to enable. Whatever is enabled, the public listeners route only the GraphQL API and
+   * `/healthz` to Hasura.
+   *
+   * @default - GRAPHQL; GRAPHQL, METADATA and CONFIG when the console is on
+   */
+  readonly enabledApis?: HasuraApi[];
+}
