@@ -1,13 +1,14 @@
-import { ArnFormat, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import { PlatformDatabase } from './database/database';
-import { validateDatabaseOptions } from './database/database-checks';
+import { resolveMaxConnections, validateDatabaseOptions } from './database/database-checks';
 import { PlatformDatabaseOptions } from './database/database-options';
 import { PlatformLoadBalancer } from './edge/load-balancer';
 import { validateDomainOptions, validateLoadBalancerOptions } from './edge/load-balancer-checks';
@@ -15,6 +16,7 @@ import { PlatformDomainOptions, PlatformLoadBalancerOptions } from './edge/load-
 import { validateHasuraOptions } from './hasura/hasura-checks';
 import { HasuraOptions } from './hasura/hasura-options';
 import { HasuraService } from './hasura/hasura-service';
+import { planConnectionBudget } from './hasura/pool-budget';
 import { PlatformNetwork } from './network/network';
 import { PlatformNetworkOptions } from './network/network-options';
 import { planNetwork } from './network/network-plan';
@@ -153,6 +155,14 @@ export class HasuraNextjsPlatform extends Construct {
     this.cluster = new ecs.Cluster(this, 'Cluster', {
       vpc: this.vpc,
       containerInsightsV2: ecs.ContainerInsights.ENABLED,
+      enableFargateCapacityProviders: true,
+    });
+    // Next.js reaches Hasura inside the VPC through ECS Service Connect. An HTTP namespace needs no
+    // private hosted zone; Service Connect resolves names in each task's own proxy.
+    this.cluster.addDefaultCloudMapNamespace({
+      name: `${this.platformName}.internal`,
+      type: servicediscovery.NamespaceType.HTTP,
+      useForServiceConnect: true,
     });
 
     this.database = new PlatformDatabase(this, 'Database', { ...props.database, vpc: this.vpc, encryptionKey });
@@ -181,6 +191,8 @@ export class HasuraNextjsPlatform extends Construct {
       ...props.nextjs,
       cluster: this.cluster,
       siteUrl: this.siteUrl,
+      hasura: this.hasura,
+      keepAliveTimeout: this.ingress.idleTimeout.plus(Duration.seconds(5)),
       logGroupName: `/ecs/${this.platformName}/nextjs`,
       logRetention: props.logRetention,
       encryptionKey,
@@ -208,7 +220,9 @@ export class HasuraNextjsPlatform extends Construct {
     const key = new kms.Key(this, 'EncryptionKey', {
       description: `${this.platformName}: encrypts the platform's log groups and secrets`,
       enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      // Kept when the platform is deleted (retained data may need it); a creation that rolls back
+      // schedules it for deletion instead of leaving an orphan behind.
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     key.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'AllowCloudWatchLogsOfThisAccount',
@@ -253,6 +267,7 @@ function validatePlatformProps(scope: Construct, props: HasuraNextjsPlatformProp
   }
   validateDatabaseOptions(props.database ?? {}, 'database');
   validateHasuraOptions(props.hasura ?? {}, 'hasura');
+  planConnectionBudget(props.hasura ?? {}, resolveMaxConnections(props.database ?? {}, 'database'), 'hasura', 'database');
   validateNextjsOptions(props.nextjs, 'nextjs', NEXTJS_PLATFORM_NAMES);
   validateLoadBalancerOptions(props.loadBalancer ?? {}, 'loadBalancer');
   validateDomainOptions(props.domain, 'domain');

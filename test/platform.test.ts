@@ -55,7 +55,7 @@ describe('HasuraNextjsPlatform defaults', () => {
     expect(containerNamed(template, 'nextjs').Image).toBe('public.ecr.aws/example/blog-web:1.0.0');
   });
 
-  test('containers log with awslogs, stream prefix ecs, into retained groups kept 7 days', () => {
+  test('containers log with awslogs, stream prefix ecs, into groups kept 7 days, retained except when their creation rolls back', () => {
     for (const name of ['hasura', 'nextjs']) {
       const logConfiguration = containerNamed(template, name).LogConfiguration;
       expect(logConfiguration.LogDriver).toBe('awslogs');
@@ -68,7 +68,7 @@ describe('HasuraNextjsPlatform defaults', () => {
     ]);
     for (const group of named) {
       expect(group.Properties.RetentionInDays).toBe(7);
-      expect(group.DeletionPolicy).toBe('Retain');
+      expect(group.DeletionPolicy).toBe('RetainExceptOnCreate');
       expect(group.UpdateReplacePolicy).toBe('Retain');
     }
   });

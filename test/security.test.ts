@@ -206,17 +206,18 @@ describe('transport and data', () => {
     expect(database.Properties.CACertificateIdentifier).toBe('rds-ca-rsa2048-g1');
   });
 
-  test('the credentials secret is retained, like the snapshot that needs it', () => {
+  test('the credentials secret is retained, like the snapshot that needs it, unless its creation rolls back', () => {
     const credentials = Object.values(template.findResources('AWS::SecretsManager::Secret'))
       .find((s) => s.Properties.GenerateSecretString.SecretStringTemplate === '{"username":"postgres"}')!;
-    expect(credentials.DeletionPolicy).toBe('Retain');
+    expect(credentials.DeletionPolicy).toBe('RetainExceptOnCreate');
     expect(credentials.UpdateReplacePolicy).toBe('Retain');
   });
 
   test('log groups and secrets are encrypted with a retained, rotating customer managed key', () => {
     const key = onlyResource(template, 'AWS::KMS::Key');
     expect(key.Properties.EnableKeyRotation).toBe(true);
-    expect(key.DeletionPolicy).toBe('Retain');
+    expect(key.DeletionPolicy).toBe('RetainExceptOnCreate');
+    expect(key.UpdateReplacePolicy).toBe('Retain');
     const keyArn = stack.resolve(platform.encryptionKey.keyArn);
     for (const group of Object.values(template.findResources('AWS::Logs::LogGroup'))) {
       expect(group.Properties.KmsKeyId).toEqual(keyArn);

@@ -1,11 +1,16 @@
 // The recommended production setup: the Hasura Blog topology served over HTTPS on a custom domain
 // (DNS-validated certificate, HTTP redirected to HTTPS, alias record in Route 53), with a Multi-AZ
 // database, the console reachable only from the operators' network over TLS, and a WAF web ACL.
+// Both services autoscale on Graviton (ARM64): Hasura between 2 and 4 tasks, Next.js between 2 and 8
+// (CPU, memory and requests per task). db.t4g.small gives the database 168 connections, so each
+// Hasura task gets a pool of 10 even when 8 Hasura tasks run during a deploy at the scaling maximum.
 //
 // In your own app, import from 'cdk-hasura-nextjs' instead of '../../src', and look the hosted zone
 // up with route53.HostedZone.fromLookup.
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { HasuraNextjsPlatform } from '../../src';
@@ -29,9 +34,21 @@ export function createStack(app: App): Stack {
     loadBalancer: {
       webAclArn: 'arn:aws:wafv2:us-east-1:111122223333:regional/webacl/hasura-blog/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111',
     },
-    hasura: { console: { allowedCidrs: ['203.0.113.0/24'] } },
-    nextjs: { image: ecs.ContainerImage.fromAsset(path.join(__dirname, '..', 'nextjs-app')) },
-    database: { multiAz: true },
+    hasura: {
+      console: { allowedCidrs: ['203.0.113.0/24'] },
+      cpuArchitecture: ecs.CpuArchitecture.ARM64,
+      autoScaling: { minTasks: 2, maxTasks: 4 },
+    },
+    nextjs: {
+      // Built for the tasks' architecture.
+      image: ecs.ContainerImage.fromAsset(path.join(__dirname, '..', 'nextjs-app'), { platform: Platform.LINUX_ARM64 }),
+      cpuArchitecture: ecs.CpuArchitecture.ARM64,
+      autoScaling: { minTasks: 2, maxTasks: 8, requestsPerTarget: 1000 },
+    },
+    database: {
+      instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.SMALL),
+      multiAz: true,
+    },
   });
   return stack;
 }

@@ -1,5 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { PlatformDatabaseOptions } from './database-options';
+import { defaultMaxConnections } from './max-connections';
 import { checkInteger, invalid, isToken } from '../private/validation';
 
 /** The characters the generated master password never contains (the same set aws-cdk-lib uses). */
@@ -27,6 +29,7 @@ export function validateDatabaseOptions(options: PlatformDatabaseOptions, prefix
     invalid(`${prefix}.maxAllocatedStorageGiB`, max,
       `It must be larger than ${prefix}.allocatedStorageGiB (${allocated}) for storage autoscaling.`);
   }
+  resolveMaxConnections(options, prefix);
   const retention = options.backupRetention;
   if (retention !== undefined && !retention.isUnresolved()) {
     const days = retention.toDays({ integral: false });
@@ -50,4 +53,27 @@ function checkPattern(prop: string, value: string | undefined, pattern: RegExp, 
   if (value !== undefined && !isToken(value) && !pattern.test(value)) {
     invalid(prop, value, allowed);
   }
+}
+
+/** The default instance class of the database. */
+export const DEFAULT_INSTANCE_TYPE = ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MICRO);
+
+/** The `max_connections` the database gets: the prop, or the default for its instance class. */
+export function resolveMaxConnections(options: PlatformDatabaseOptions, prefix: string): number {
+  const given = options.maxConnections;
+  if (given !== undefined) {
+    if (isToken(given)) {
+      invalid(`${prefix}.maxConnections`, given, 'It must be a number known at synth time: the connection budget is checked against it.');
+    }
+    checkInteger(`${prefix}.maxConnections`, given, 10, 5000);
+    return given;
+  }
+  const instanceType = options.instanceType ?? DEFAULT_INSTANCE_TYPE;
+  const computed = defaultMaxConnections(instanceType);
+  if (computed === undefined) {
+    invalid(`${prefix}.instanceType`, instanceType.toString(),
+      `The platform does not know the memory of this class, so it cannot size max_connections: set ${prefix}.maxConnections`
+      + ' (RDS\'s default is DBInstanceClassMemory/9531392), or use a t3, t4g, m5-m8g or r5-r8g class.');
+  }
+  return computed;
 }

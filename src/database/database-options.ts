@@ -20,6 +20,16 @@ export interface PlatformDatabaseOptions {
   readonly instanceType?: ec2.InstanceType;
 
   /**
+   * PostgreSQL `max_connections`, set in the parameter group (10 to 5000). The Hasura connection pool
+   * is sized to fit it. Changing it takes effect at the next reboot of the instance.
+   *
+   * @default - RDS's own formula for the instance class, `DBInstanceClassMemory/9531392`, with a
+   * conservative memory estimate (db.t3.micro: 84, db.t4g.small: 168); required for classes not known
+   * to the platform
+   */
+  readonly maxConnections?: number;
+
+  /**
    * Initial gp3 storage in GiB (20 to 65536). It can grow later but never shrink.
    *
    * @default 20

@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
-import { DATABASE_MASTER_USERNAME, DATABASE_PASSWORD_EXCLUDED_CHARACTERS, DATABASE_PORT, validateDatabaseOptions } from './database-checks';
+import { DATABASE_MASTER_USERNAME, DATABASE_PASSWORD_EXCLUDED_CHARACTERS, DATABASE_PORT, DEFAULT_INSTANCE_TYPE, resolveMaxConnections, validateDatabaseOptions } from './database-checks';
 import { PlatformDatabaseOptions } from './database-options';
 import { acknowledge, acknowledgeNoRotation, nistAndHipaa } from '../private/acknowledge';
 
@@ -47,6 +47,12 @@ export class PlatformDatabase extends Construct implements ec2.IConnectable {
   /** Name of the database Hasura uses. */
   public readonly databaseName: string;
 
+  /**
+   * PostgreSQL `max_connections`, as set in the parameter group. Connection budgets (the Hasura pool,
+   * alarms) are computed from it.
+   */
+  public readonly maxConnections: number;
+
   /** The database's security group. */
   public readonly securityGroup: ec2.SecurityGroup;
 
@@ -62,6 +68,7 @@ export class PlatformDatabase extends Construct implements ec2.IConnectable {
     });
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
     this.databaseName = props.databaseName ?? 'hasura';
+    this.maxConnections = resolveMaxConnections(props, 'database');
 
     this.secret = new rds.DatabaseSecret(this, 'Credentials', {
       username: DATABASE_MASTER_USERNAME,
@@ -71,7 +78,9 @@ export class PlatformDatabase extends Construct implements ec2.IConnectable {
     acknowledgeNoRotation(this.secret, 'Hasura builds its connection URL when a task starts; a rotation would'
       + ' break every running task until it is replaced. Rotate on purpose, then redeploy the Hasura service.');
     // A final snapshot is restored with the same master password, so the secret outlives the instance.
-    this.secret.applyRemovalPolicy(removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN);
+    // A creation that rolls back removes it, since no instance or snapshot can need it yet.
+    this.secret.applyRemovalPolicy(removalPolicy === RemovalPolicy.DESTROY
+      ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE);
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -82,12 +91,12 @@ export class PlatformDatabase extends Construct implements ec2.IConnectable {
     const parameterGroup = new rds.ParameterGroup(this, 'Parameters', {
       engine,
       description: 'PostgreSQL settings: TLS required for every connection',
-      parameters: { 'rds.force_ssl': '1' },
+      parameters: { 'rds.force_ssl': '1', 'max_connections': String(this.maxConnections) },
     });
 
     this.instance = new rds.DatabaseInstance(this, 'Instance', {
       engine,
-      instanceType: props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MICRO),
+      instanceType: props.instanceType ?? DEFAULT_INSTANCE_TYPE,
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       securityGroups: [this.securityGroup],

@@ -1,6 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import type { PlatformDomainOptions, PlatformLoadBalancerOptions } from './load-balancer-options';
-import { checkInteger, invalid } from '../private/validation';
+import { checkDurationSeconds, checkInteger, invalid } from '../private/validation';
 
 /** Paths of Hasura that the public listeners route to it; every other path goes to Next.js. */
 export const PUBLIC_HASURA_PATHS = ['/v1/graphql', '/v1beta1/relay', '/healthz'];
@@ -12,13 +12,8 @@ export const CONSOLE_PORT = 8080;
  * Validates load balancer options; `prefix` names the props in error messages.
  */
 export function validateLoadBalancerOptions(options: PlatformLoadBalancerOptions, prefix: string): void {
-  const delay = options.deregistrationDelay;
-  if (delay !== undefined && !delay.isUnresolved()) {
-    const seconds = delay.toSeconds({ integral: false });
-    if (!Number.isInteger(seconds) || seconds < 0 || seconds > 3600) {
-      invalid(`${prefix}.deregistrationDelay`, delay.toHumanString(), 'Use a whole number of seconds from 0 to 3600.');
-    }
-  }
+  checkDurationSeconds(`${prefix}.deregistrationDelay`, options.deregistrationDelay, 0, 3600);
+  checkDurationSeconds(`${prefix}.idleTimeout`, options.idleTimeout, 1, 4000);
   checkInteger(`${prefix}.accessLogRetentionDays`, options.accessLogRetentionDays, 1, 3650);
   const webAclArn = options.webAclArn;
   if (webAclArn !== undefined && !Token.isUnresolved(webAclArn)

@@ -35,6 +35,17 @@ export interface PlatformLoadBalancerOptions {
   readonly deregistrationDelay?: Duration;
 
   /**
+   * How long the load balancer keeps an idle connection open (1 to 4000 seconds); a request that sends
+   * no data for this long is cut off. The load balancer must close idle connections before the services
+   * do, or requests race a closing connection and fail with 502. Next.js keeps its connections open
+   * 5 seconds longer than this; Hasura closes idle connections after 30 to 60 seconds and offers no
+   * setting for it, so a value above 29 seconds is warned about at synth time.
+   *
+   * @default Duration.seconds(25)
+   */
+  readonly idleTimeout?: Duration;
+
+  /**
    * Write access logs to an encrypted, private, TLS-only S3 bucket.
    *
    * @default true

@@ -8,6 +8,8 @@ import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { invalid } from '../private/validation';
+import { scaleOnRequests } from '../services/container-service';
 import { CONSOLE_PORT, PUBLIC_HASURA_PATHS, validateDomainOptions, validateLoadBalancerOptions } from './load-balancer-checks';
 import { PlatformDomainOptions, PlatformLoadBalancerOptions } from './load-balancer-options';
 import { HasuraService } from '../hasura/hasura-service';
@@ -53,6 +55,9 @@ export class PlatformLoadBalancer extends Construct {
   /** The Hasura console listener, once a Hasura service with the console on is added. */
   public consoleListener?: elbv2.ApplicationListener;
 
+  /** How long the load balancer keeps an idle connection open. */
+  public readonly idleTimeout: Duration;
+
   private readonly props: PlatformLoadBalancerProps;
 
   constructor(scope: Construct, id: string, props: PlatformLoadBalancerProps) {
@@ -60,6 +65,7 @@ export class PlatformLoadBalancer extends Construct {
     validateLoadBalancerOptions(props, 'loadBalancer');
     validateDomainOptions(props.domain, 'domain');
     this.props = props;
+    this.idleTimeout = props.idleTimeout ?? Duration.seconds(DEFAULT_IDLE_TIMEOUT_SECONDS);
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -77,6 +83,7 @@ export class PlatformLoadBalancer extends Construct {
       securityGroup: this.securityGroup,
       deletionProtection: props.deletionProtection ?? true,
       dropInvalidHeaderFields: true,
+      idleTimeout: this.idleTimeout,
     });
 
     if (!(props.deletionProtection ?? true)) {
@@ -168,8 +175,15 @@ export class PlatformLoadBalancer extends Construct {
 
   /** Makes `service` the default target of the site listener. */
   public addNextjsService(service: NextjsService): elbv2.ApplicationTargetGroup {
+    const idleSeconds = this.idleTimeout.toSeconds();
+    if (!service.keepAliveTimeout.isUnresolved() && service.keepAliveTimeout.toSeconds({ integral: false }) <= idleSeconds) {
+      invalid('nextjs.keepAliveTimeout', service.keepAliveTimeout.toHumanString(), `It must exceed the load balancer's`
+        + ` idle timeout (loadBalancer.idleTimeout, ${idleSeconds} seconds), or Next.js closes connections the load`
+        + ' balancer is about to reuse and requests fail with 502.');
+    }
     const targetGroup = this.targetGroup('NextjsTargetGroup', service, service.port, service.healthCheckPath);
     this.siteListener.addTargetGroups('Nextjs', { targetGroups: [targetGroup] });
+    scaleOnRequests(service.scalableTaskCount, service.autoScaling, targetGroup);
     return targetGroup;
   }
 
@@ -178,7 +192,13 @@ export class PlatformLoadBalancer extends Construct {
    * console listener when the service has the console on.
    */
   public addHasuraService(service: HasuraService): elbv2.ApplicationTargetGroup {
+    if (this.idleTimeout.toSeconds() >= HASURA_IDLE_CLOSE_SECONDS) {
+      Annotations.of(this).addWarningV2('cdk-hasura-nextjs:idleTimeoutAboveHasura', `loadBalancer.idleTimeout is`
+        + ` ${this.idleTimeout.toSeconds()} seconds, but Hasura closes idle connections after ${HASURA_IDLE_CLOSE_SECONDS}`
+        + ' seconds (not configurable): expect occasional 502s on the GraphQL API. Use 29 seconds or less.');
+    }
     const targetGroup = this.targetGroup('HasuraTargetGroup', service, service.port, '/healthz');
+    scaleOnRequests(service.scalableTaskCount, service.autoScaling, targetGroup);
     this.siteListener.addTargetGroups('Hasura', {
       targetGroups: [targetGroup],
       priority: 10,
@@ -222,6 +242,12 @@ export class PlatformLoadBalancer extends Construct {
     });
   }
 }
+
+/** Seconds of load balancer idle timeout by default: below Hasura's fixed idle close. */
+const DEFAULT_IDLE_TIMEOUT_SECONDS = 25;
+
+/** Hasura's HTTP server (warp) closes idle keep-alive connections after 30 to 60 seconds. */
+const HASURA_IDLE_CLOSE_SECONDS = 30;
 
 /** Acknowledges the TLS rules on a listener that serves plain HTTP because no domain was given. */
 function acknowledgePlainHttp(listener: elbv2.ApplicationListener): void {

@@ -15,14 +15,27 @@ const MANAGED_NAMES = [
   'HASURA_GRAPHQL_ENABLED_APIS', 'HASURA_GRAPHQL_ENABLE_TELEMETRY', 'HASURA_GRAPHQL_CORS_DOMAIN',
   'HASURA_GRAPHQL_DISABLE_CORS', 'HASURA_GRAPHQL_UNAUTHORIZED_ROLE', 'HASURA_GRAPHQL_SERVER_PORT',
   'PLATFORM_DB_HOST', 'PLATFORM_DB_PORT', 'PLATFORM_DB_NAME', 'PLATFORM_DB_USER', 'PLATFORM_DB_PASSWORD',
-  'PLATFORM_DB_SSLMODE',
+  'PLATFORM_DB_SSLMODE', 'HASURA_GRAPHQL_PG_CONNECTIONS', 'HASURA_GRAPHQL_PG_STRIPES',
+  'HASURA_GRAPHQL_GRACEFUL_SHUTDOWN_TIMEOUT',
 ];
+
+/** Seconds Hasura waits for in-flight requests and events when it stops (its own default, pinned). */
+export const HASURA_GRACEFUL_SHUTDOWN_SECONDS = 60;
+
+/** Seconds ECS gives Hasura between SIGTERM and SIGKILL unless `hasura.stopTimeout` says otherwise. */
+export const HASURA_STOP_TIMEOUT_SECONDS = 90;
 
 /**
  * Validates Hasura options; `prefix` names the props in error messages.
  */
 export function validateHasuraOptions(options: HasuraOptions, prefix: string): void {
   validateContainerServiceOptions(prefix, options, MANAGED_NAMES);
+  const stopTimeout = options.stopTimeout;
+  if (stopTimeout !== undefined && !stopTimeout.isUnresolved()
+    && stopTimeout.toSeconds({ integral: false }) <= HASURA_GRACEFUL_SHUTDOWN_SECONDS) {
+    invalid(`${prefix}.stopTimeout`, stopTimeout.toHumanString(), `Hasura's graceful shutdown takes up to`
+      + ` ${HASURA_GRACEFUL_SHUTDOWN_SECONDS} seconds: use more than that, at most 120 seconds.`);
+  }
   if (options.enabledApis !== undefined) {
     if (!options.enabledApis.includes(HasuraApi.GRAPHQL)) {
       invalid(`${prefix}.enabledApis`, options.enabledApis, 'Include HasuraApi.GRAPHQL: the platform serves the GraphQL API.');

@@ -98,6 +98,17 @@ export interface HasuraOptions extends ContainerServiceOptions {
   readonly unauthorizedRole?: string;
 
   /**
+   * Connections each Hasura task may open per pool (`HASURA_GRAPHQL_PG_CONNECTIONS`). A task has two
+   * pools, the `default` source's and the metadata store's. Hasura writes the source's pool size into
+   * its metadata when it first creates the source; later changes apply to the metadata pool only (the
+   * source's `pool_settings` then come from your Hasura project's `databases.yaml`).
+   *
+   * @default - the largest pool, at most 50, for which the peak number of tasks (twice the most that
+   * scaling allows, during a deploy) fits the database's `max_connections` less 8 reserved
+   */
+  readonly connectionPoolSize?: number;
+
+  /**
    * API groups to enable. Whatever is enabled, the public listeners route only the GraphQL API and
    * `/healthz` to Hasura.
    *

@@ -1,15 +1,20 @@
+import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
-import { DEFAULT_HASURA_IMAGE, HASURA_PORT, validateHasuraOptions } from './hasura-checks';
+import {
+  DEFAULT_HASURA_IMAGE, HASURA_GRACEFUL_SHUTDOWN_SECONDS, HASURA_PORT, HASURA_STOP_TIMEOUT_SECONDS, validateHasuraOptions,
+} from './hasura-checks';
 import { HasuraApi, HasuraOptions } from './hasura-options';
+import { ConnectionBudget, planConnectionBudget } from './pool-budget';
 import { HASURA_START_SCRIPT } from './start-script';
 import { PlatformDatabase } from '../database/database';
 import { generatedSecret, RANDOM_TOKEN } from '../private/generated-secret';
 import { createContainerService } from '../services/container-service';
-import { ContainerServiceProps } from '../services/service-options';
+import { ContainerServiceProps, ServiceAutoScalingOptions } from '../services/service-options';
 
 /** Props of {@link HasuraService}. */
 export interface HasuraServiceProps extends HasuraOptions, ContainerServiceProps {
@@ -52,6 +57,19 @@ export class HasuraService extends Construct implements ec2.IConnectable {
   public readonly consoleAllowedCidrs: string[];
   /** The port the container listens on. */
   public readonly port: number = HASURA_PORT;
+  /** How the database's connections are shared among the Hasura tasks, and each task's pool size. */
+  public readonly connectionBudget: ConnectionBudget;
+  /** Task-count autoscaling, when `autoScaling` is set. */
+  public readonly scalableTaskCount?: ecs.ScalableTaskCount;
+  /** The autoscaling settings, when set. */
+  public readonly autoScaling?: ServiceAutoScalingOptions;
+  /**
+   * Hasura's GraphQL endpoint inside the VPC through ECS Service Connect, e.g.
+   * `http://hasura:8080/v1/graphql`, when the service joined a Service Connect namespace.
+   */
+  public readonly internalGraphqlUrl?: string;
+  /** The Service Connect namespace the service serves its API in, if any. */
+  public readonly serviceConnectNamespace?: servicediscovery.INamespace;
 
   constructor(scope: Construct, id: string, props: HasuraServiceProps) {
     super(scope, id);
@@ -76,6 +94,7 @@ export class HasuraService extends Construct implements ec2.IConnectable {
 
     const database = props.database;
     const credentials = database.secret;
+    this.connectionBudget = planConnectionBudget(props, database.maxConnections, 'hasura', 'database');
     const parts = createContainerService(this, {
       prefix: 'hasura',
       containerName: 'hasura',
@@ -85,6 +104,17 @@ export class HasuraService extends Construct implements ec2.IConnectable {
       props,
       entryPoint: ['/bin/sh', '-c', HASURA_START_SCRIPT],
       command: ['graphql-engine', 'serve'],
+      defaultStopTimeout: Duration.seconds(HASURA_STOP_TIMEOUT_SECONDS),
+      // The image has curl. /healthz fails while the database is unreachable, so a task that cannot
+      // reach PostgreSQL is replaced even before the load balancer notices.
+      healthCheck: {
+        command: ['CMD-SHELL', `curl -fsS http://localhost:${HASURA_PORT}/healthz || exit 1`],
+        interval: Duration.seconds(15),
+        timeout: Duration.seconds(5),
+        retries: 3,
+        startPeriod: Duration.seconds(30),
+      },
+      serviceConnectName: SERVICE_CONNECT_NAME,
       environment: {
         PLATFORM_DB_HOST: database.instance.dbInstanceEndpointAddress,
         PLATFORM_DB_PORT: database.instance.dbInstanceEndpointPort,
@@ -95,6 +125,8 @@ export class HasuraService extends Construct implements ec2.IConnectable {
         HASURA_GRAPHQL_DEV_MODE: String(props.devMode ?? false),
         HASURA_GRAPHQL_ENABLED_APIS: enabledApis(props).join(','),
         HASURA_GRAPHQL_ENABLE_TELEMETRY: 'false',
+        HASURA_GRAPHQL_PG_CONNECTIONS: String(this.connectionBudget.poolSize),
+        HASURA_GRAPHQL_GRACEFUL_SHUTDOWN_TIMEOUT: String(HASURA_GRACEFUL_SHUTDOWN_SECONDS),
         ...corsEnvironment(props.corsDomains),
         ...(props.unauthorizedRole ? { HASURA_GRAPHQL_UNAUTHORIZED_ROLE: props.unauthorizedRole } : {}),
       },
@@ -111,10 +143,24 @@ export class HasuraService extends Construct implements ec2.IConnectable {
     this.logGroup = parts.logGroup;
     this.securityGroup = parts.securityGroup;
     this.connections = parts.service.connections;
+    this.scalableTaskCount = parts.scalableTaskCount;
+    this.autoScaling = props.autoScaling;
+    this.serviceConnectNamespace = parts.serviceConnectNamespace;
+    if (parts.serviceConnectNamespace) {
+      this.internalGraphqlUrl = `http://${SERVICE_CONNECT_NAME}:${HASURA_PORT}/v1/graphql`;
+    }
 
     database.allowConnectionsFrom(this);
   }
+
+  /** Lets `peer` call Hasura's port directly, e.g. Next.js tasks through Service Connect. */
+  public allowConnectionsFrom(peer: ec2.IConnectable, description: string = 'Hasura API from an allowed service'): void {
+    this.connections.allowFrom(peer, ec2.Port.tcp(HASURA_PORT), description);
+  }
 }
+
+/** Name and DNS alias of Hasura in the Service Connect namespace. */
+const SERVICE_CONNECT_NAME = 'hasura';
 
 function enabledApis(options: HasuraOptions): HasuraApi[] {
   if (options.enabledApis) {

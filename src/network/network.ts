@@ -60,7 +60,7 @@ export class PlatformNetwork extends Construct {
       this.flowLogGroup = new logs.LogGroup(this, 'FlowLogGroup', {
         retention: props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR,
         encryptionKey: props.encryptionKey,
-        removalPolicy: RemovalPolicy.RETAIN,
+        removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
       });
       const flowLog = this.vpc.addFlowLog('FlowLog', {
         destination: ec2.FlowLogDestination.toCloudWatchLogs(this.flowLogGroup),

@@ -1,8 +1,10 @@
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type { NextjsOptions } from './nextjs-options';
 import { checkInteger, invalid, isToken } from '../private/validation';
 import { validateContainerServiceOptions } from '../services/container-service';
 
-const MANAGED_NAMES = ['PORT', 'HOSTNAME', 'NEXTAUTH_URL', 'NEXTAUTH_SECRET', 'NODE_ENV'];
+const MANAGED_NAMES = ['PORT', 'HOSTNAME', 'NEXTAUTH_URL', 'NEXTAUTH_SECRET', 'NODE_ENV', 'KEEP_ALIVE_TIMEOUT',
+  'HASURA_GRAPHQL_INTERNAL_URL'];
 
 /** Default port of the Next.js server. */
 export const NEXTJS_PORT = 3000;
@@ -13,6 +15,10 @@ export const NEXTJS_PORT = 3000;
 export function validateNextjsOptions(options: NextjsOptions, prefix: string, moreManagedNames: string[] = []): void {
   validateContainerServiceOptions(prefix, options, [...MANAGED_NAMES, ...moreManagedNames]);
   checkInteger(`${prefix}.containerPort`, options.containerPort, 1024, 65535);
+  if (options.fargateSpot && options.cpuArchitecture?._cpuArchitecture === ecs.CpuArchitecture.ARM64._cpuArchitecture) {
+    invalid(`${prefix}.fargateSpot`, true, `Fargate Spot runs only X86_64 tasks, and ${prefix}.cpuArchitecture is ARM64:`
+      + ' choose one of the two savings.');
+  }
   const path = options.healthCheckPath;
   if (path !== undefined && !isToken(path) && !/^\/[\x21-\x7e]{0,1023}$/.test(path)) {
     invalid(`${prefix}.healthCheckPath`, path, 'Use a path that starts with "/" and has no spaces, at most 1024 characters.');

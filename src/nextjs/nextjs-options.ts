@@ -25,6 +25,24 @@ export interface NextjsOptions extends ContainerServiceOptions {
   readonly healthCheckPath?: string;
 
   /**
+   * Run the tasks beyond the first on Fargate Spot, about 70% cheaper; AWS may reclaim a Spot task with
+   * two minutes' notice (the load balancer drains it, ECS starts a replacement). One task always runs
+   * on demand. Not available with `cpuArchitecture` ARM64.
+   *
+   * @default false
+   */
+  readonly fargateSpot?: boolean;
+
+  /**
+   * Let the container check its own health with `node` (an HTTP GET of `healthCheckPath` on
+   * localhost), so ECS replaces a hung server even between load balancer checks. The image must have
+   * `node` on its `PATH`, as the official Node.js images do.
+   *
+   * @default false
+   */
+  readonly containerHealthCheck?: boolean;
+
+  /**
    * Secret whose whole value is `NEXTAUTH_SECRET`.
    *
    * @default - a random 48-character secret is generated

@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 
 /**
  * Throws the one kind of error every prop check in this library raises: it names the prop, shows the
@@ -91,4 +91,15 @@ export function overlaps(a: Ipv4Cidr, b: Ipv4Cidr): boolean {
 
 export function contains(outer: Ipv4Cidr, inner: Ipv4Cidr): boolean {
   return outer.first <= inner.first && inner.last <= outer.last;
+}
+
+/** Checks that a duration is a whole number of seconds in `[minSeconds, maxSeconds]`, unless it is unset or a token. */
+export function checkDurationSeconds(prop: string, value: Duration | undefined, minSeconds: number, maxSeconds: number): void {
+  if (value === undefined || value.isUnresolved()) {
+    return;
+  }
+  const seconds = value.toSeconds({ integral: false });
+  if (!Number.isInteger(seconds) || seconds < minSeconds || seconds > maxSeconds) {
+    invalid(prop, value.toHumanString(), `Use a whole number of seconds from ${minSeconds} to ${maxSeconds}.`);
+  }
 }

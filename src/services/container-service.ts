@@ -1,12 +1,14 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import { checkFargateSize } from './fargate-sizes';
-import { ContainerServiceOptions, ContainerServiceProps } from './service-options';
+import { ContainerServiceOptions, ContainerServiceProps, ServiceAutoScalingOptions } from './service-options';
 import { acknowledge, nistAndHipaa } from '../private/acknowledge';
-import { checkInteger, invalid } from '../private/validation';
+import { checkDurationSeconds, checkInteger, invalid } from '../private/validation';
 
 /** Names that must never carry a value in plain environment: they go through `secrets`. */
 export const SECRET_LIKE_NAME = /SECRET|PASSWORD|PASSWD|TOKEN|JWT|DATABASE_URL|PRIVATE_KEY|API_KEY|ACCESS_KEY/i;
@@ -26,6 +28,14 @@ export interface ContainerServiceSpec {
   readonly secrets: { [name: string]: ecs.Secret };
   readonly entryPoint?: string[];
   readonly command?: string[];
+  /** Stop timeout unless the options set one. */
+  readonly defaultStopTimeout: Duration;
+  /** A health check the container runs itself, if the image allows one. */
+  readonly healthCheck?: ecs.HealthCheck;
+  /** Serve the container port in the Service Connect namespace under this name; clients only when unset. */
+  readonly serviceConnectName?: string;
+  /** Run on Fargate Spot beyond one on-demand task. */
+  readonly fargateSpot?: boolean;
 }
 
 /** The parts of a running container service. */
@@ -35,16 +45,38 @@ export interface ContainerServiceParts {
   readonly container: ecs.ContainerDefinition;
   readonly securityGroup: ec2.SecurityGroup;
   readonly service: ecs.FargateService;
+  readonly scalableTaskCount?: ecs.ScalableTaskCount;
+  /** The Service Connect namespace the service joined, if any. */
+  readonly serviceConnectNamespace?: servicediscovery.INamespace;
 }
 
 /** Default task size and count of both services, as the reference topology sizes them. */
 export const DEFAULT_TASK = { cpu: 512, memoryLimitMiB: 1024, desiredCount: 2 } as const;
+
+/** Defaults of target-tracking autoscaling. */
+export const DEFAULT_SCALING = {
+  cpuTargetPercent: 60,
+  memoryTargetPercent: 80,
+  scaleOutCooldown: Duration.minutes(1),
+  scaleInCooldown: Duration.minutes(5),
+} as const;
+
+/** Share of the desired count that may run during a deployment: old and new tasks side by side. */
+export const MAX_HEALTHY_PERCENT = 200;
+
+/** The most tasks of a service that scaling lets run outside a deployment. */
+export function maxSteadyTasks(options: ContainerServiceOptions): number {
+  return options.autoScaling?.maxTasks ?? options.desiredCount ?? DEFAULT_TASK.desiredCount;
+}
 
 /** Validates the options every container service shares. */
 export function validateContainerServiceOptions(prefix: string, options: ContainerServiceOptions,
   managedNames: readonly string[]): void {
   checkFargateSize(prefix, options.cpu ?? DEFAULT_TASK.cpu, options.memoryLimitMiB ?? DEFAULT_TASK.memoryLimitMiB);
   checkInteger(`${prefix}.desiredCount`, options.desiredCount, 0, 1000);
+  validateAutoScaling(`${prefix}.autoScaling`, options);
+  checkDurationSeconds(`${prefix}.stopTimeout`, options.stopTimeout, 2, 120);
+  checkDurationSeconds(`${prefix}.healthCheckGracePeriod`, options.healthCheckGracePeriod, 0, 7200);
   for (const name of Object.keys(options.environment ?? {})) {
     if (managedNames.includes(name)) {
       invalid(`${prefix}.environment`, name, 'The platform sets this variable itself; use its typed prop instead.');
@@ -61,9 +93,30 @@ export function validateContainerServiceOptions(prefix: string, options: Contain
   }
 }
 
+function validateAutoScaling(prop: string, options: ContainerServiceOptions): void {
+  const scaling = options.autoScaling;
+  if (scaling === undefined) {
+    return;
+  }
+  if (options.desiredCount !== undefined) {
+    invalid(prop.replace(/autoScaling$/, 'desiredCount'), options.desiredCount,
+      `With ${prop} set, the task count is scaled between minTasks and maxTasks: remove desiredCount.`);
+  }
+  checkInteger(`${prop}.minTasks`, scaling.minTasks, 1, 1000);
+  checkInteger(`${prop}.maxTasks`, scaling.maxTasks, 1, 1000);
+  if (scaling.maxTasks < scaling.minTasks) {
+    invalid(`${prop}.maxTasks`, scaling.maxTasks, `It must be at least ${prop}.minTasks (${scaling.minTasks}).`);
+  }
+  checkInteger(`${prop}.cpuTargetPercent`, scaling.cpuTargetPercent, 10, 90);
+  checkInteger(`${prop}.memoryTargetPercent`, scaling.memoryTargetPercent, 10, 95);
+  checkInteger(`${prop}.requestsPerTarget`, scaling.requestsPerTarget, 1, 1000000);
+  checkDurationSeconds(`${prop}.scaleOutCooldown`, scaling.scaleOutCooldown, 0, 3600);
+  checkDurationSeconds(`${prop}.scaleInCooldown`, scaling.scaleInCooldown, 0, 3600);
+}
+
 /**
  * Creates, directly in `scope`, a Fargate service of one container behind its own security group,
- * logging to a retained log group with the `ecs` stream prefix.
+ * logging to a log group that is retained except when its creation rolls back.
  */
 export function createContainerService(scope: Construct, spec: ContainerServiceSpec): ContainerServiceParts {
   const { options, props } = spec;
@@ -72,14 +125,16 @@ export function createContainerService(scope: Construct, spec: ContainerServiceS
     logGroupName: props.logGroupName,
     retention: props.logRetention ?? logs.RetentionDays.ONE_WEEK,
     encryptionKey: props.encryptionKey,
-    removalPolicy: RemovalPolicy.RETAIN,
+    // Kept when the platform is deleted, but removed when the deploy that created it rolls back, so a
+    // retry of a failed first deploy does not stumble over a fixed name that "already exists".
+    removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
   });
 
   const taskDefinition = new ecs.FargateTaskDefinition(scope, 'TaskDefinition', {
     cpu: options.cpu ?? DEFAULT_TASK.cpu,
     memoryLimitMiB: options.memoryLimitMiB ?? DEFAULT_TASK.memoryLimitMiB,
     runtimePlatform: {
-      cpuArchitecture: ecs.CpuArchitecture.X86_64,
+      cpuArchitecture: options.cpuArchitecture ?? ecs.CpuArchitecture.X86_64,
       operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
     },
   });
@@ -94,27 +149,53 @@ export function createContainerService(scope: Construct, spec: ContainerServiceS
     secrets: { ...options.secrets, ...spec.secrets },
     entryPoint: spec.entryPoint,
     command: spec.command,
+    stopTimeout: options.stopTimeout ?? spec.defaultStopTimeout,
+    healthCheck: spec.healthCheck,
     logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'ecs' }),
   });
 
   const securityGroup = new ec2.SecurityGroup(scope, 'SecurityGroup', {
     vpc: props.cluster.vpc,
-    description: `${spec.containerName} tasks: accept ${spec.containerPort} only from the load balancer`,
+    description: `${spec.containerName} tasks: accept ${spec.containerPort} only from allowed peers`,
     allowAllOutbound: true,
   });
 
+  const namespace = props.serviceConnectNamespace ?? props.cluster.defaultCloudMapNamespace;
+  const scaling = options.autoScaling;
   const service = new ecs.FargateService(scope, 'Service', {
     cluster: props.cluster,
     taskDefinition,
-    desiredCount: options.desiredCount ?? DEFAULT_TASK.desiredCount,
+    desiredCount: scaling ? undefined : options.desiredCount ?? DEFAULT_TASK.desiredCount,
     assignPublicIp: false,
     vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
     securityGroups: [securityGroup],
     minHealthyPercent: 100,
-    maxHealthyPercent: 200,
+    maxHealthyPercent: MAX_HEALTHY_PERCENT,
     circuitBreaker: { enable: true, rollback: true },
     propagateTags: ecs.PropagatedTagSource.SERVICE,
+    healthCheckGracePeriod: options.healthCheckGracePeriod ?? Duration.seconds(60),
+    capacityProviderStrategies: spec.fargateSpot ? [
+      // One task always on demand, so a Spot reclaim never takes the whole service down.
+      { capacityProvider: 'FARGATE', base: 1, weight: 0 },
+      { capacityProvider: 'FARGATE_SPOT', weight: 1 },
+    ] : undefined,
+    serviceConnectConfiguration: namespace ? {
+      namespace: namespace.namespaceArn,
+      services: spec.serviceConnectName ? [{
+        portMappingName: spec.containerName,
+        discoveryName: spec.serviceConnectName,
+        dnsName: spec.serviceConnectName,
+        port: spec.containerPort,
+      }] : undefined,
+      logDriver: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'service-connect' }),
+    } : undefined,
   });
+  if (scaling) {
+    // Without this, aws-cdk-lib writes DesiredCount 1 unless the app sets the feature flag
+    // @aws-cdk/aws-ecs:removeDefaultDesiredCount, and every deploy would reset the scaled count.
+    (service.node.defaultChild as ecs.CfnService).addPropertyDeletionOverride('DesiredCount');
+  }
+  const scalableTaskCount = scaling ? scaleTaskCount(service, scaling) : undefined;
 
   acknowledge(taskDefinition, 'Plain environment holds only non-secret settings: names that look like secrets'
     + ' are refused at synth time and every secret is injected from Secrets Manager.', 'AwsSolutions-ECS2');
@@ -122,5 +203,36 @@ export function createContainerService(scope: Construct, spec: ContainerServiceS
     + ' and secrets of this task in its inline policy; ecr:GetAuthorizationToken only exists for Resource "*".',
   'AwsSolutions-IAM5[Resource::*]', ...nistAndHipaa('IAMNoInlinePolicy'));
 
-  return { logGroup, taskDefinition, container, securityGroup, service };
+  return {
+    logGroup, taskDefinition, container, securityGroup, service, scalableTaskCount,
+    serviceConnectNamespace: namespace,
+  };
+}
+
+function scaleTaskCount(service: ecs.FargateService, scaling: ServiceAutoScalingOptions): ecs.ScalableTaskCount {
+  const count = service.autoScaleTaskCount({ minCapacity: scaling.minTasks, maxCapacity: scaling.maxTasks });
+  const cooldowns = {
+    scaleOutCooldown: scaling.scaleOutCooldown ?? DEFAULT_SCALING.scaleOutCooldown,
+    scaleInCooldown: scaling.scaleInCooldown ?? DEFAULT_SCALING.scaleInCooldown,
+  };
+  count.scaleOnCpuUtilization('Cpu', {
+    targetUtilizationPercent: scaling.cpuTargetPercent ?? DEFAULT_SCALING.cpuTargetPercent, ...cooldowns,
+  });
+  count.scaleOnMemoryUtilization('Memory', {
+    targetUtilizationPercent: scaling.memoryTargetPercent ?? DEFAULT_SCALING.memoryTargetPercent, ...cooldowns,
+  });
+  return count;
+}
+
+/** Adds request-count scaling on `targetGroup` when the options ask for it. */
+export function scaleOnRequests(scalableTaskCount: ecs.ScalableTaskCount | undefined,
+  scaling: ServiceAutoScalingOptions | undefined, targetGroup: elbv2.ApplicationTargetGroup): void {
+  if (scalableTaskCount && scaling?.requestsPerTarget !== undefined) {
+    scalableTaskCount.scaleOnRequestCount('Requests', {
+      requestsPerTarget: scaling.requestsPerTarget,
+      targetGroup,
+      scaleOutCooldown: scaling.scaleOutCooldown ?? DEFAULT_SCALING.scaleOutCooldown,
+      scaleInCooldown: scaling.scaleInCooldown ?? DEFAULT_SCALING.scaleInCooldown,
+    });
+  }
 }

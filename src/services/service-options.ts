@@ -1,7 +1,59 @@
+import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
+
+/**
+ * Target-tracking autoscaling of a service. With autoscaling on, the service has no `DesiredCount` in
+ * the template, so a later deploy never resets a scaled-out service.
+ */
+export interface ServiceAutoScalingOptions {
+  /** Fewest tasks to run (1 to 1000); also the floor that alarms compare the running count with. */
+  readonly minTasks: number;
+
+  /**
+   * Most tasks to run (at least `minTasks`, at most 1000). For Hasura it sizes the database
+   * connection budget: during a deploy up to twice this many tasks run at once.
+   */
+  readonly maxTasks: number;
+
+  /**
+   * Average CPU utilization, in percent, that scaling keeps the service at (10 to 90).
+   *
+   * @default 60
+   */
+  readonly cpuTargetPercent?: number;
+
+  /**
+   * Average memory utilization, in percent, that scaling keeps the service at (10 to 95).
+   *
+   * @default 80
+   */
+  readonly memoryTargetPercent?: number;
+
+  /**
+   * Requests per task per minute, counted by the load balancer, that scaling keeps the service at.
+   *
+   * @default - no request-count scaling
+   */
+  readonly requestsPerTarget?: number;
+
+  /**
+   * How long to wait after a scale-out before scaling out again (0 to 3600 seconds).
+   *
+   * @default Duration.minutes(1)
+   */
+  readonly scaleOutCooldown?: Duration;
+
+  /**
+   * How long to wait after a scale-in before scaling in again (0 to 3600 seconds).
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly scaleInCooldown?: Duration;
+}
 
 /** Sizing and extra settings shared by the Hasura and Next.js services. */
 export interface ContainerServiceOptions {
@@ -20,11 +72,42 @@ export interface ContainerServiceOptions {
   readonly memoryLimitMiB?: number;
 
   /**
-   * Number of tasks to keep running (0 to 1000).
+   * Number of tasks to keep running (0 to 1000), when `autoScaling` is not set.
    *
    * @default 2
    */
   readonly desiredCount?: number;
+
+  /**
+   * Scale the number of tasks with load. Set either this or `desiredCount`.
+   *
+   * @default - a fixed `desiredCount`
+   */
+  readonly autoScaling?: ServiceAutoScalingOptions;
+
+  /**
+   * CPU architecture of the tasks. ARM64 (Graviton) costs about 20% less; the image must be built for
+   * it (`ecs.ContainerImage.fromAsset(dir, { platform: Platform.LINUX_ARM64 })`, or a multi-arch image).
+   *
+   * @default ecs.CpuArchitecture.X86_64
+   */
+  readonly cpuArchitecture?: ecs.CpuArchitecture;
+
+  /**
+   * How long ECS waits after SIGTERM before it kills the container (2 to 120 seconds). Tasks leave
+   * the load balancer first, after its deregistration delay.
+   *
+   * @default - Hasura: 90 seconds (its graceful shutdown takes up to 60); Next.js: 30 seconds
+   */
+  readonly stopTimeout?: Duration;
+
+  /**
+   * How long a new task may fail load balancer and container health checks before ECS replaces it
+   * (0 to 7200 seconds).
+   *
+   * @default Duration.seconds(60)
+   */
+  readonly healthCheckGracePeriod?: Duration;
 
   /**
    * Extra plain environment variables. Names the platform sets itself are refused, and so are names
@@ -68,6 +151,14 @@ export interface ContainerServiceProps {
    * @default logs.RetentionDays.ONE_WEEK
    */
   readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Cloud Map namespace whose ECS Service Connect the service joins: Hasura serves its API in it, and
+   * Next.js calls Hasura through it, inside the VPC.
+   *
+   * @default - the cluster's default Cloud Map namespace, if it has one; otherwise no Service Connect
+   */
+  readonly serviceConnectNamespace?: servicediscovery.INamespace;
 
   /**
    * Customer managed key that encrypts the container log group and the secrets this service generates.

@@ -105,8 +105,12 @@ describe('security groups chain the load balancer to the tasks to the database',
     expect(into(nextjsGroup)).toEqual([{ from: 3000, to: 3000, cidr: undefined, source: groupId(loadBalancerGroup) }]);
   });
 
-  test('Hasura tasks: 8080 from the load balancer only', () => {
-    expect(into(hasuraGroup)).toEqual([{ from: 8080, to: 8080, cidr: undefined, source: groupId(loadBalancerGroup) }]);
+  test('Hasura tasks: 8080 from the load balancer and from the Next.js tasks (Service Connect), nothing else', () => {
+    const sources = into(hasuraGroup).sort((a, b) => JSON.stringify(a.source).localeCompare(JSON.stringify(b.source)));
+    expect(sources).toEqual([
+      { from: 8080, to: 8080, cidr: undefined, source: groupId(loadBalancerGroup) },
+      { from: 8080, to: 8080, cidr: undefined, source: groupId(nextjsGroup) },
+    ].sort((a, b) => JSON.stringify(a.source).localeCompare(JSON.stringify(b.source))));
   });
 
   test('database: PostgreSQL from the Hasura tasks only', () => {
