@@ -166,9 +166,33 @@ const everydayEdits: UpdateCase[] = [
     name: 'a WAF web ACL is associated',
     edit: loadBalancer({ webAclArn: 'arn:aws:wafv2:us-east-1:111122223333:regional/webacl/hasura-blog/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111' }),
   },
+  { name: 'autoscaling turned on for both services', edit: withAutoScaling },
+  {
+    name: 'autoscaling turned off again (fixed counts)',
+    before: withAutoScaling,
+    edit: (props, imports) => nextjs({ autoScaling: undefined, desiredCount: 2 })(hasura({ autoScaling: undefined, desiredCount: 2 })(props, imports), imports),
+  },
+  { name: 'autoscaling limits raised', before: withAutoScaling, edit: nextjs({ desiredCount: undefined, autoScaling: { minTasks: 3, maxTasks: 12, requestsPerTarget: 500 } }) },
+  { name: 'both services move to ARM64 (Graviton)', edit: onArm64 },
+  { name: 'both services move back to X86_64', before: onArm64, edit: (props, imports) => nextjs({ cpuArchitecture: ecs.CpuArchitecture.X86_64 })(hasura({ cpuArchitecture: ecs.CpuArchitecture.X86_64 })(props, imports), imports) },
+  { name: 'Next.js runs beyond its first task on Fargate Spot', edit: nextjs({ fargateSpot: true }) },
+  { name: 'load balancer idle timeout 25 -> 20 s', edit: loadBalancer({ idleTimeout: Duration.seconds(20) }) },
+  { name: 'database max_connections set explicitly', edit: database({ maxConnections: 100 }) },
+  { name: 'Hasura stop timeout and health-check grace period changed', edit: hasura({ stopTimeout: Duration.seconds(120), healthCheckGracePeriod: Duration.seconds(120) }) },
   { name: 'NAT gateways 2 -> 1', edit: network({ natGateways: 1 }) },
   { name: 'NAT gateways 1 -> 2', before: network({ natGateways: 1 }), edit: network({ natGateways: 2 }) },
 ];
+
+/** Both services scale with load instead of keeping a fixed count. */
+function withAutoScaling(props: HasuraNextjsPlatformProps, imports: Construct): HasuraNextjsPlatformProps {
+  const scaled = hasura({ desiredCount: undefined, autoScaling: { minTasks: 2, maxTasks: 4 } })(props, imports);
+  return nextjs({ desiredCount: undefined, autoScaling: { minTasks: 2, maxTasks: 6, requestsPerTarget: 1000 } })(scaled, imports);
+}
+
+/** Both services on Graviton. */
+function onArm64(props: HasuraNextjsPlatformProps, imports: Construct): HasuraNextjsPlatformProps {
+  return nextjs({ cpuArchitecture: ecs.CpuArchitecture.ARM64 })(hasura({ cpuArchitecture: ecs.CpuArchitecture.ARM64 })(props, imports), imports);
+}
 
 /** The case name, with the diff's conditional verdict spelled out where there is one. */
 const titled = everydayEdits.map((edit) => ({
