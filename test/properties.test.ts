@@ -195,12 +195,27 @@ const environmentArb = fc.dictionary(harmlessName, fc.string({ maxLength: 24 }),
 const secretNamesArb = fc.uniqueArray(fc.stringMatching(/^[A-Z][A-Z0-9_]{0,11}$/).map((base) => `${base}_SECRET`)
   .filter((name) => !PLATFORM_NAMES.test(name)), { maxLength: 3 });
 
+const autoScalingArb = fc.integer({ min: 1, max: 4 }).chain((minTasks) => fc.record({
+  minTasks: fc.constant(minTasks),
+  maxTasks: fc.integer({ min: minTasks, max: 12 }),
+  cpuTargetPercent: maybe(fc.integer({ min: 10, max: 90 })),
+  memoryTargetPercent: maybe(fc.integer({ min: 10, max: 95 })),
+  requestsPerTarget: maybe(fc.integer({ min: 1, max: 5000 })),
+}));
+
+/** A fixed count or autoscaling, never both. */
+const countArb = fc.oneof(
+  maybe(fc.integer({ min: 0, max: 10 })).map((desiredCount) => ({ desiredCount })),
+  autoScalingArb.map((autoScaling) => ({ autoScaling })),
+);
+
 const serviceArb = fc.record({
   size: maybe(fc.constantFrom(...FARGATE_SIZES)),
-  desiredCount: maybe(fc.integer({ min: 0, max: 10 })),
+  count: countArb,
+  cpuArchitecture: maybe(fc.constantFrom(ecs.CpuArchitecture.X86_64, ecs.CpuArchitecture.ARM64)),
   environment: maybe(environmentArb),
   secretNames: maybe(secretNamesArb),
-}).map(({ size, ...rest }) => ({ ...size, ...rest }));
+}).map(({ size, count, ...rest }) => ({ ...size, ...count, ...rest }));
 
 const consoleArb: fc.Arbitrary<NonNullable<HasuraOptions['console']>> = fc.uniqueArray(privateBlock(8, 32).map(cidrOf), { minLength: 1, maxLength: 3 })
   .chain((allowedCidrs) => fc.oneof(
@@ -227,7 +242,11 @@ const nextjsArb: fc.Arbitrary<NextjsSpec> = fc.record({
   service: serviceArb,
   containerPort: maybe(fc.integer({ min: 1024, max: 65535 })),
   healthCheckPath: maybe(fc.stringMatching(/^\/[a-z0-9/_.-]{0,30}$/)),
-}).map(({ service, ...rest }) => ({ ...service, ...rest }));
+  fargateSpot: maybe(fc.boolean()),
+  containerHealthCheck: maybe(fc.boolean()),
+}).map(({ service, ...rest }) => ({ ...service, ...rest }))
+  // Fargate Spot runs only X86_64 tasks.
+  .map((spec) => (isArm64(spec) ? { ...spec, fargateSpot: undefined } : spec));
 
 const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60) % 24).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
@@ -239,7 +258,29 @@ const maintenanceWindowArb = fc.tuple(fc.integer({ min: 0, max: 7 * 1440 - 1 }),
     return `${at(start)}-${at(start + length)}`;
   });
 
-const INSTANCE_CLASSES = ['t3.micro', 't3.small', 't4g.medium', 'm6g.large', 'm7g.xlarge', 'r6g.large', 'r7g.2xlarge'];
+/**
+ * RDS's default max_connections, DBInstanceClassMemory/9531392 capped at 5000, with the platform's
+ * conservative estimate of DBInstanceClassMemory (three quarters of the nominal memory), by class.
+ */
+const MAX_CONNECTIONS_BY_CLASS: { [instanceClass: string]: number } = {
+  't3.micro': 84, 't3.small': 168, 't4g.medium': 337, 'm6g.large': 675, 'm7g.xlarge': 1351, 'r6g.large': 1351, 'r7g.2xlarge': 5000,
+};
+const INSTANCE_CLASSES = Object.keys(MAX_CONNECTIONS_BY_CLASS);
+const RESERVED_CONNECTIONS = 8;
+
+const isArm64 = (options: { cpuArchitecture?: ecs.CpuArchitecture }) => options.cpuArchitecture === ecs.CpuArchitecture.ARM64;
+
+/** The database's max_connections as the spec sets it, computed here independently of the library. */
+const maxConnectionsOf = (spec: Spec) => spec.database.maxConnections ?? MAX_CONNECTIONS_BY_CLASS[spec.database.instanceClass ?? 't3.micro'];
+
+/** Most Hasura tasks at once: twice the scaling maximum or fixed count (a deploy), at least one more. */
+function peakHasuraTasks(spec: Spec): number {
+  const steady = spec.hasura.autoScaling?.maxTasks ?? spec.hasura.desiredCount ?? 2;
+  return Math.max(2 * steady, steady + 1);
+}
+
+/** Connections per pool that the budget leaves each Hasura task, each with two pools. */
+const poolShare = (spec: Spec) => Math.floor((maxConnectionsOf(spec) - RESERVED_CONNECTIONS) / (peakHasuraTasks(spec) * 2));
 
 const storageArb = fc.oneof(
   fc.constant({}),
@@ -258,6 +299,7 @@ const protectionArb = maybe(fc.boolean()).chain((deletionProtection) => fc.recor
 
 const databaseArb: fc.Arbitrary<DatabaseSpec> = fc.record({
   instanceClass: maybe(fc.constantFrom(...INSTANCE_CLASSES)),
+  maxConnections: fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.integer({ min: 40, max: 5000 }) }),
   storage: storageArb,
   multiAz: maybe(fc.boolean()),
   backupRetentionHours: maybe(fc.integer({ min: 1, max: 35 }).map((days) => days * 24)),
@@ -324,7 +366,9 @@ const validSpecArb: fc.Arbitrary<Spec> = fc.record({
   domain: maybe(domainArb),
   logRetention: maybe(fc.constantFrom(logs.RetentionDays.ONE_DAY, logs.RetentionDays.ONE_WEEK,
     logs.RetentionDays.ONE_MONTH, logs.RetentionDays.ONE_YEAR, logs.RetentionDays.INFINITE)),
-}).map(({ vpcChoice, ...rest }) => ({ ...vpcChoice, ...rest }));
+}).map(({ vpcChoice, ...rest }) => ({ ...vpcChoice, ...rest }))
+  // Valid sets are the ones whose Hasura tasks fit the database with at least two connections per pool.
+  .filter((spec) => poolShare(spec) >= 2);
 
 // ---------------------------------------------------------------------------------------------
 // Invariants of a synthesized platform
@@ -400,14 +444,30 @@ function checkDatabase(spec: Spec, resources: Resources): void {
   const [, attachment] = ofType(resources, 'AWS::SecretsManager::SecretTargetAttachment')
     .find(([, candidate]) => candidate.Properties.TargetId.Ref === databaseId)!;
   const credentials = resources[attachment.Properties.SecretId.Ref];
-  expect(credentials.DeletionPolicy).toBe(options.removalPolicy === RemovalPolicy.DESTROY ? 'Delete' : 'Retain');
+  expect(credentials.DeletionPolicy).toBe(options.removalPolicy === RemovalPolicy.DESTROY ? 'Delete' : 'RetainExceptOnCreate');
 }
 
 /** The ECS service and task definition running the container `name`. */
-function serviceRunning(resources: Resources, name: string): { service: any; taskDefinition: any } {
-  const [, service] = ofType(resources, 'AWS::ECS::Service')
+function serviceRunning(resources: Resources, name: string): { serviceId: string; service: any; taskDefinition: any } {
+  const [serviceId, service] = ofType(resources, 'AWS::ECS::Service')
     .find(([, candidate]) => candidate.Properties.LoadBalancers[0].ContainerName === name)!;
-  return { service, taskDefinition: resources[service.Properties.TaskDefinition.Ref] };
+  return { serviceId, service, taskDefinition: resources[service.Properties.TaskDefinition.Ref] };
+}
+
+/** Every Hasura task at the peak, with both its pools full, leaves the reserve of max_connections free. */
+function checkConnections(spec: Spec, template: Template, resources: Resources): void {
+  const [, parameterGroup] = only(resources, 'AWS::RDS::DBParameterGroup');
+  const maxConnections = Number(parameterGroup.Properties.Parameters.max_connections);
+  expect(maxConnections).toBe(maxConnectionsOf(spec));
+  const pool = Number(environmentOf(containerNamed(template, 'hasura')).HASURA_GRAPHQL_PG_CONNECTIONS);
+  expect(pool).toBeGreaterThanOrEqual(2);
+  expect(pool).toBeLessThanOrEqual(50);
+  const { service } = serviceRunning(resources, 'hasura');
+  const steady = spec.hasura.autoScaling?.maxTasks ?? service.Properties.DesiredCount;
+  const peak = Math.max(steady * service.Properties.DeploymentConfiguration.MaximumPercent / 100, steady + 1);
+  expect(peak * 2 * pool + RESERVED_CONNECTIONS).toBeLessThanOrEqual(maxConnections);
+  // The pool is the largest that fits, unless Hasura's own default of 50 is smaller.
+  expect(pool).toBe(Math.min(poolShare(spec), 50));
 }
 
 /** Secrets each container gets from the platform, before the user's own. */
@@ -429,7 +489,12 @@ function checkTasks(spec: Spec, template: Template, resources: Resources): void 
     const network = service.Properties.NetworkConfiguration.AwsvpcConfiguration;
     expect(network.AssignPublicIp).toBe('DISABLED');
     expectPrivateSubnets(resources, network.Subnets, zoneCount(spec));
-    expect(service.Properties.DesiredCount).toBe(options.desiredCount ?? 2);
+    expect(service.Properties.DesiredCount).toBe(options.autoScaling ? undefined : options.desiredCount ?? 2);
+    expect(taskDefinition.Properties.RuntimePlatform.CpuArchitecture).toBe(isArm64(options) ? 'ARM64' : 'X86_64');
+    const scaling = ofType(resources, 'AWS::ApplicationAutoScaling::ScalableTarget')
+      .filter(([, target]) => JSON.stringify(target.Properties.ResourceId).includes(serviceRunning(resources, name).serviceId));
+    expect(scaling.map(([, target]) => [target.Properties.MinCapacity, target.Properties.MaxCapacity]))
+      .toEqual(options.autoScaling ? [[options.autoScaling.minTasks, options.autoScaling.maxTasks]] : []);
     expect([taskDefinition.Properties.Cpu, taskDefinition.Properties.Memory])
       .toEqual([String(options.cpu ?? 512), String(options.memoryLimitMiB ?? 1024)]);
 
@@ -467,7 +532,8 @@ function checkSecurityGroups(spec: Spec, template: Template, resources: Resource
   const fromGroup = (port: number, sourceGroupId: unknown) => ({ fromPort: port, toPort: port, cidr: undefined, sourceGroupId });
   const fromCidr = (port: number, cidr: string) => ({ fromPort: port, toPort: port, cidr, sourceGroupId: undefined });
 
-  expect(into(hasuraGroup)).toEqual([fromGroup(8080, loadBalancerGroup)]);
+  expect(into(hasuraGroup)).toEqual([fromGroup(8080, loadBalancerGroup), fromGroup(8080, nextjsGroup)]
+    .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))));
   expect(into(nextjsGroup)).toEqual([fromGroup(spec.nextjs.containerPort ?? 3000, loadBalancerGroup)]);
   expect(into(databaseGroup)).toEqual([fromGroup(5432, hasuraGroup)]);
   const expectedPublic = [
@@ -689,6 +755,16 @@ function serviceMutations(name: 'hasura' | 'nextjs'): Mutation[] {
         .map((memoryLimitMiB) => spoiled(`${name}.memoryLimitMiB`, withService(spec, { cpu, memoryLimitMiB })))),
     },
     {
+      kind: `${name}: desired count beside autoscaling`,
+      spoil: (spec) => fc.tuple(autoScalingArb, fc.integer({ min: 0, max: 10 })).map(([autoScaling, desiredCount]) =>
+        spoiled(`${name}.desiredCount`, withService(spec, { autoScaling, desiredCount }))),
+    },
+    {
+      kind: `${name}: autoscaling maximum below its minimum`,
+      spoil: (spec) => fc.integer({ min: 2, max: 10 }).chain((minTasks) => fc.integer({ min: 1, max: minTasks - 1 })
+        .map((maxTasks) => spoiled(`${name}.autoScaling.maxTasks`, withService(spec, { desiredCount: undefined, autoScaling: { minTasks, maxTasks } })))),
+    },
+    {
       kind: `${name}: desired count outside 0..1000`,
       spoil: (spec) => outside(0, 1000).map((desiredCount) => spoiled(`${name}.desiredCount`, withService(spec, { desiredCount }))),
     },
@@ -721,6 +797,18 @@ function withConsole(spec: Spec, console: NonNullable<HasuraOptions['console']>)
 }
 
 const hasuraMutations: Mutation[] = [
+  {
+    kind: 'Hasura pool larger than the connection budget allows',
+    spoil: (spec) => fc.integer({ min: 1, max: 100 }).map((over) =>
+      spoiled('hasura.connectionPoolSize', { ...spec, hasura: { ...spec.hasura, connectionPoolSize: Math.max(poolShare(spec), 1) + over } })),
+  },
+  {
+    kind: 'more Hasura tasks than the database has connections for',
+    spoil: (spec) => fc.integer({ min: 0, max: 20 }).map((extra) => {
+      const tooMany = Math.min(Math.floor((maxConnectionsOf(spec) - RESERVED_CONNECTIONS) / 8) + 1 + extra, 1000);
+      return spoiled('hasura.desiredCount', { ...spec, hasura: { ...spec.hasura, autoScaling: undefined, connectionPoolSize: undefined, desiredCount: tooMany } });
+    }),
+  },
   {
     kind: 'console open to 0.0.0.0/0 without the opt-in',
     spoil: (spec) => fc.tuple(fc.shuffledSubarray([...spec.hasura.console?.allowedCidrs ?? [], '0.0.0.0/0'], { minLength: 1 })
@@ -755,6 +843,10 @@ const withNextjs = (spec: Spec, changes: NextjsSpec): Spec => ({ ...spec, nextjs
 
 const nextjsMutations: Mutation[] = [
   {
+    kind: 'Fargate Spot for ARM64 tasks',
+    spoil: (spec) => fc.constant(spoiled('nextjs.fargateSpot', withNextjs(spec, { fargateSpot: true, cpuArchitecture: ecs.CpuArchitecture.ARM64 }))),
+  },
+  {
     kind: 'Next.js port outside 1024..65535',
     spoil: (spec) => outside(1024, 65535).map((containerPort) => spoiled('nextjs.containerPort', withNextjs(spec, { containerPort }))),
   },
@@ -770,6 +862,10 @@ const nextjsMutations: Mutation[] = [
 const withDatabase = (spec: Spec, changes: DatabaseSpec): Spec => ({ ...spec, database: { ...spec.database, ...changes } });
 
 const databaseMutations: Mutation[] = [
+  {
+    kind: 'max_connections outside 10..5000',
+    spoil: (spec) => outside(10, 5000).map((maxConnections) => spoiled('database.maxConnections', withDatabase(spec, { maxConnections }))),
+  },
   {
     kind: 'allocated storage outside 20..65536 GiB',
     spoil: (spec) => outside(20, 65536).map((allocatedStorageGiB) =>
@@ -924,6 +1020,7 @@ describe('valid props', () => {
       checkDatabase(spec, resources);
       checkTasks(spec, template, resources);
       checkSecurityGroups(spec, template, resources);
+      checkConnections(spec, template, resources);
       checkStatefulIds(spec, resources, baseline);
       tally(counts, {
         'existing VPC': spec.existingVpc !== undefined,
@@ -931,6 +1028,11 @@ describe('valid props', () => {
         '3 or 4 zones': zoneCount(spec) > 2,
         'custom VPC CIDR': spec.network?.vpcCidr !== undefined,
         'explicit subnets': spec.network?.publicSubnetCidrs !== undefined,
+        'autoscaling': spec.hasura.autoScaling !== undefined || spec.nextjs.autoScaling !== undefined,
+        'ARM64': isArm64(spec.hasura) || isArm64(spec.nextjs),
+        'Fargate Spot': spec.nextjs.fargateSpot === true,
+        'explicit max_connections': spec.database.maxConnections !== undefined,
+        'pool capped at 50': poolShare(spec) > 50,
         'fewer NAT gateways than zones': (spec.network?.natGateways ?? zoneCount(spec)) < zoneCount(spec),
         'flow logs off': spec.network?.flowLogs === false,
         'domain': spec.domain !== undefined,

@@ -198,12 +198,12 @@ export class PlatformLoadBalancer extends Construct {
         + ' seconds (not configurable): expect occasional 502s on the GraphQL API. Use 29 seconds or less.');
     }
     const targetGroup = this.targetGroup('HasuraTargetGroup', service, service.port, '/healthz');
-    scaleOnRequests(service.scalableTaskCount, service.autoScaling, targetGroup);
     this.siteListener.addTargetGroups('Hasura', {
       targetGroups: [targetGroup],
       priority: 10,
       conditions: [elbv2.ListenerCondition.pathPatterns(PUBLIC_HASURA_PATHS)],
     });
+    scaleOnRequests(service.scalableTaskCount, service.autoScaling, targetGroup);
     if (service.consoleAllowedCidrs.length > 0) {
       this.consoleListener = this.loadBalancer.addListener('ConsoleListener', {
         port: CONSOLE_PORT,
