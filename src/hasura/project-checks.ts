@@ -146,7 +146,7 @@ function readTables(tables: unknown, baseDirectory: string, database: string, pr
   if (tables === undefined || tables === null) {
     return [];
   }
-  const included = tables instanceof Include ? tables : undefined;
+  const included = asInclude(tables);
   const tablesFile = included ? included.resolve(baseDirectory, prop) : undefined;
   const list = tablesFile ? readYaml(tablesFile, prop, 'An !include names a file that must exist.') : tables;
   if (!Array.isArray(list)) {
@@ -154,8 +154,9 @@ function readTables(tables: unknown, baseDirectory: string, database: string, pr
   }
   const listDirectory = tablesFile ? path.dirname(tablesFile) : baseDirectory;
   return list.map((entry: unknown) => {
-    const file = entry instanceof Include ? entry.resolve(listDirectory, prop) : tablesFile ?? baseDirectory;
-    const metadata = entry instanceof Include ? readYaml(file, prop, 'An !include names a file that must exist.') : entry;
+    const include = asInclude(entry);
+    const file = include ? include.resolve(listDirectory, prop) : tablesFile ?? baseDirectory;
+    const metadata = include ? readYaml(file, prop, 'An !include names a file that must exist.') : entry;
     const table = metadata?.table;
     if (typeof table?.name !== 'string') {
       invalid(prop, file, 'A table entry needs `table: { name: ..., schema: ... }`.');
@@ -220,6 +221,18 @@ class Include {
     }
     return file;
   }
+}
+
+/**
+ * The include a value stands for: Hasura writes includes as quoted strings (`"!include file.yaml"`), and
+ * also reads the bare `!include file.yaml` tag.
+ */
+function asInclude(value: unknown): Include | undefined {
+  if (value instanceof Include) {
+    return value;
+  }
+  const match = typeof value === 'string' ? /^!include\s+(\S.*)$/.exec(value) : null;
+  return match ? new Include(match[1].trim()) : undefined;
 }
 
 const INCLUDE_TAG: YAML.ScalarTag = {
