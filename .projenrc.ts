@@ -42,7 +42,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // Custom-resource handlers (`src/**/*.lambda.ts`) are bundled with esbuild into generated constructs;
   // the AWS SDK v3 they use is part of the Lambda runtime, so it is only a dev dependency (types, tests).
   lambdaAutoDiscover: true,
-  lambdaOptions: { runtime: awscdk.LambdaRuntime.NODEJS_22_X },
+  lambdaOptions: { runtime: awscdk.LambdaRuntime.NODEJS_24_X },
 
   devDeps: [
     '@aws-sdk/client-ecs@^3',

@@ -1,4 +1,4 @@
-import { CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnElement, CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cr from 'aws-cdk-lib/custom-resources';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { HasuraProject } from './project';
 import { loadHasuraProject, LoadedHasuraProject } from './project-checks';
 import { CLI_MIGRATIONS_ENTRY_POINT, HASURA_CLI_MIGRATIONS_IMAGE, hasuraProjectImage } from './project-image';
@@ -15,7 +15,9 @@ import { ProjectTaskStartFunction } from './project-task-start-function';
 import { ProjectTaskStatusFunction } from './project-task-status-function';
 import { HASURA_METADATA_CHECK_SCRIPT, HASURA_START_SCRIPT, startScriptEnvironment, startScriptSecrets } from './start-script';
 import { PlatformDatabase } from '../database/database';
+import { acknowledge, nistAndHipaa } from '../private/acknowledge';
 import { invalid, isToken } from '../private/validation';
+import { acknowledgeTaskDefinition } from '../services/container-service';
 
 /** Props of {@link HasuraProjectDeployment}. */
 export interface HasuraProjectDeploymentProps {
@@ -174,6 +176,8 @@ export class HasuraProjectDeployment extends Construct implements ec2.IConnectab
       logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: LOG_STREAM_PREFIX }),
     });
 
+    acknowledgeTaskDefinition(this.taskDefinition);
+
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.cluster.vpc,
       description: 'Hasura project task: no inbound traffic; reaches the database and AWS APIs',
@@ -205,14 +209,14 @@ export class HasuraProjectDeployment extends Construct implements ec2.IConnectab
   }
 
   private createProvider(cluster: ecs.ICluster, totalTimeout: Duration): cr.Provider {
-    const stack = Stack.of(this);
     const onEvent = new ProjectTaskStartFunction(this, 'StartFunction', {
       description: 'Starts the one-off task that applies the Hasura project',
       timeout: Duration.seconds(30),
     });
     onEvent.addToRolePolicy(new iam.PolicyStatement({
       actions: ['ecs:RunTask'],
-      resources: [stack.formatArn({ service: 'ecs', resource: 'task-definition', resourceName: `${this.taskDefinition.family}:*` })],
+      // Exactly the current revision: the resource passes this ARN, and a new revision updates the policy first.
+      resources: [this.taskDefinition.taskDefinitionArn],
       conditions: { ArnEquals: { 'ecs:cluster': cluster.clusterArn } },
     }));
     onEvent.addToRolePolicy(new iam.PolicyStatement({
@@ -226,15 +230,47 @@ export class HasuraProjectDeployment extends Construct implements ec2.IConnectab
     });
     isComplete.addToRolePolicy(new iam.PolicyStatement({
       actions: ['ecs:DescribeTasks'],
-      resources: [stack.formatArn({ service: 'ecs', resource: 'task', resourceName: `${cluster.clusterName}/*` })],
+      // Task ids exist only at run time; the condition keeps the grant to this cluster's tasks.
+      resources: ['*'],
+      conditions: { ArnEquals: { 'ecs:cluster': cluster.clusterArn } },
     }));
-    return new cr.Provider(this, 'Provider', {
+    const provider = new cr.Provider(this, 'Provider', {
       onEventHandler: onEvent,
       isCompleteHandler: isComplete,
       queryInterval: Duration.seconds(15),
       totalTimeout,
     });
+    acknowledgeHandlers(onEvent, isComplete, provider);
+    return provider;
   }
+}
+
+/** What the deployment-time handlers (ours and the provider framework's) do on purpose, and why. */
+function acknowledgeHandlers(onEvent: Construct, isComplete: Construct, provider: cr.Provider): void {
+  for (const handler of [onEvent, isComplete, provider]) {
+    acknowledge(handler, 'Deployment-time handlers run only while CloudFormation deploys this resource and call only'
+      + ' the AWS APIs named in their policies; they hold no data and reach nothing inside the VPC, so a VPC'
+      + ' placement, reserved concurrency (which fails in accounts with a low concurrency quota) and a'
+      + ' dead-letter queue (they are invoked synchronously) add nothing.',
+    ...nistAndHipaa('LambdaInsideVPC'), ...nistAndHipaa('LambdaConcurrency'), ...nistAndHipaa('LambdaDLQ'));
+    acknowledge(handler, 'The AWS-managed AWSLambdaBasicExecutionRole grants these deployment-time handlers only'
+      + ' writing their own CloudWatch Logs; the policies that aws-cdk-lib attaches inline are scoped to this'
+      + ' construct\'s task definition family, cluster tasks and handler functions.',
+    'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    ...nistAndHipaa('IAMNoInlinePolicy'));
+  }
+  acknowledge(isComplete, 'ecs:DescribeTasks has no resource type narrower than task ids, which exist only at run'
+    + ' time; the grant is limited to tasks of this cluster by the ecs:cluster condition.', 'AwsSolutions-IAM5[Resource::*]');
+  const invoked = [onEvent, isComplete, ...['framework-isComplete', 'framework-onTimeout'].map((id) => provider.node.findChild(id))];
+  acknowledge(provider, 'The provider framework of aws-cdk-lib invokes exactly its handler functions, which needs'
+    + ' their ARN with a version suffix ("<function ARN>:*"); its waiter state machine only polls the status'
+    + ' handler, whose decisions and errors are in the handlers\' logs and the CloudFormation events.',
+  ...invoked.map((fn) => `AwsSolutions-IAM5[Resource::<${logicalIdOf(fn)}.Arn>:*]`), 'AwsSolutions-SF1', 'AwsSolutions-SF2');
+}
+
+/** The logical id of a function's CloudFormation resource, as rule packs print it. */
+function logicalIdOf(fn: IConstruct): string {
+  return Stack.of(fn).getLogicalId(fn.node.defaultChild as CfnElement);
 }
 
 function validateProjectDeploymentProps(props: HasuraProjectDeploymentProps, project: LoadedHasuraProject): void {
