@@ -71,7 +71,10 @@ describe('status (isComplete)', () => {
   test('a non-zero exit fails with the stop reason, the exit code and the log stream', async () => {
     ecs.on(DescribeTasksCommand).resolves({
       tasks: [{
-        taskArn: TASK_ARN, lastStatus: 'STOPPED', stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited',
+        taskArn: TASK_ARN,
+        lastStatus: 'STOPPED',
+        stopCode: 'EssentialContainerExited',
+        stoppedReason: 'Essential container in task exited',
         containers: [{ name: 'hasura-project', exitCode: 1 }],
       }],
     });
@@ -84,7 +87,9 @@ describe('status (isComplete)', () => {
   test('a task stopped before its container ran (no exit code) fails with the reason', async () => {
     ecs.on(DescribeTasksCommand).resolves({
       tasks: [{
-        taskArn: TASK_ARN, lastStatus: 'STOPPED', stopCode: 'TaskFailedToStart',
+        taskArn: TASK_ARN,
+        lastStatus: 'STOPPED',
+        stopCode: 'TaskFailedToStart',
         stoppedReason: 'ResourceInitializationError: unable to pull secrets',
         containers: [{ name: 'hasura-project', reason: 'CannotPullContainerError' }],
       }],
