@@ -35,7 +35,18 @@ const project = new awscdk.AwsCdkConstructLibrary({
     tsconfigPath: './tsconfig.dev.json',
   },
 
+  // Reads the Hasura project's YAML metadata at synth time. jsii allows only jsii libraries as runtime
+  // dependencies, so this plain (dependency-free) library is bundled into the package.
+  bundledDeps: ['yaml@^2.9.1'],
+
+  // Custom-resource handlers (`src/**/*.lambda.ts`) are bundled with esbuild into generated constructs;
+  // the AWS SDK v3 they use is part of the Lambda runtime, so it is only a dev dependency (types, tests).
+  lambdaAutoDiscover: true,
+  lambdaOptions: { runtime: awscdk.LambdaRuntime.NODEJS_24_X },
+
   devDeps: [
+    '@aws-sdk/client-ecs@^3',
+    'aws-sdk-client-mock@^4',
     'cdk-nag@^3.0.2',
     '@cdklabs/cdk-validator-cfnguard@^0.0.62',
     'ts-node@^10.9.2',

@@ -10,3 +10,5 @@ export * from './nextjs/nextjs-options';
 export * from './nextjs/nextjs-service';
 export * from './edge/load-balancer-options';
 export * from './edge/load-balancer';
+export * from './hasura/project';
+export * from './hasura/project-deployment';

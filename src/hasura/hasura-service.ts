@@ -10,7 +10,7 @@ import {
 } from './hasura-checks';
 import { HasuraApi, HasuraOptions } from './hasura-options';
 import { ConnectionBudget, planConnectionBudget } from './pool-budget';
-import { HASURA_START_SCRIPT } from './start-script';
+import { HASURA_START_SCRIPT, startScriptEnvironment, startScriptSecrets } from './start-script';
 import { PlatformDatabase } from '../database/database';
 import { generatedSecret, RANDOM_TOKEN } from '../private/generated-secret';
 import { createContainerService } from '../services/container-service';
@@ -93,7 +93,6 @@ export class HasuraService extends Construct implements ec2.IConnectable {
     this.consoleAllowedCidrs = props.console?.allowedCidrs ?? [];
 
     const database = props.database;
-    const credentials = database.secret;
     this.connectionBudget = planConnectionBudget(props, database.maxConnections, 'hasura', 'database');
     const parts = createContainerService(this, {
       prefix: 'hasura',
@@ -116,10 +115,7 @@ export class HasuraService extends Construct implements ec2.IConnectable {
       },
       serviceConnectName: SERVICE_CONNECT_NAME,
       environment: {
-        PLATFORM_DB_HOST: database.instance.dbInstanceEndpointAddress,
-        PLATFORM_DB_PORT: database.instance.dbInstanceEndpointPort,
-        PLATFORM_DB_NAME: database.databaseName,
-        PLATFORM_DB_SSLMODE: 'require',
+        ...startScriptEnvironment(database),
         HASURA_GRAPHQL_SERVER_PORT: String(HASURA_PORT),
         HASURA_GRAPHQL_ENABLE_CONSOLE: String(props.console !== undefined),
         HASURA_GRAPHQL_DEV_MODE: String(props.devMode ?? false),
@@ -131,8 +127,7 @@ export class HasuraService extends Construct implements ec2.IConnectable {
         ...(props.unauthorizedRole ? { HASURA_GRAPHQL_UNAUTHORIZED_ROLE: props.unauthorizedRole } : {}),
       },
       secrets: {
-        PLATFORM_DB_USER: ecs.Secret.fromSecretsManager(credentials, 'username'),
-        PLATFORM_DB_PASSWORD: ecs.Secret.fromSecretsManager(credentials, 'password'),
+        ...startScriptSecrets(database),
         HASURA_GRAPHQL_ADMIN_SECRET: ecs.Secret.fromSecretsManager(this.adminSecret),
         HASURA_GRAPHQL_JWT_SECRET: ecs.Secret.fromSecretsManager(this.jwtSecret),
       },

@@ -1,3 +1,6 @@
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { PlatformDatabase } from '../database/database';
+
 /**
  * POSIX shell run as the Hasura container's entry point. It builds `HASURA_GRAPHQL_DATABASE_URL` from
  * credentials that ECS injects from Secrets Manager, so no password is ever in the template or in
@@ -24,4 +27,49 @@ export const HASURA_START_SCRIPT = [
   'export HASURA_GRAPHQL_DATABASE_URL',
   'unset PLATFORM_DB_PASSWORD',
   'exec "$0" "$@"',
+].join('\n');
+
+/** Plain environment {@link HASURA_START_SCRIPT} reads to reach `database` (no secret in it). */
+export function startScriptEnvironment(database: PlatformDatabase): { [name: string]: string } {
+  return {
+    PLATFORM_DB_HOST: database.instance.dbInstanceEndpointAddress,
+    PLATFORM_DB_PORT: database.instance.dbInstanceEndpointPort,
+    PLATFORM_DB_NAME: database.databaseName,
+    PLATFORM_DB_SSLMODE: 'require',
+  };
+}
+
+/** The credentials {@link HASURA_START_SCRIPT} reads, injected by ECS from the database's secret. */
+export function startScriptSecrets(database: PlatformDatabase): { [name: string]: ecs.Secret } {
+  return {
+    PLATFORM_DB_USER: ecs.Secret.fromSecretsManager(database.secret, 'username'),
+    PLATFORM_DB_PASSWORD: ecs.Secret.fromSecretsManager(database.secret, 'password'),
+  };
+}
+
+/** Port of the throwaway server that checks the applied metadata; it listens on 127.0.0.1 only. */
+export const METADATA_CHECK_PORT = 8080;
+
+/**
+ * POSIX shell run after the cli-migrations entry point has applied metadata, migrations and a metadata
+ * reload. It starts graphql-engine on 127.0.0.1 only, with no admin API, waits for its first answer to
+ * `/healthz?strict=true` (500 when metadata is inconsistent) and exits 0 only for HTTP 200 with body
+ * `OK` (a non-strict server would answer 200 `WARN: inconsistent objects in schema`).
+ */
+export const HASURA_METADATA_CHECK_SCRIPT = [
+  'set -u',
+  `"\${HGE_BINARY:-graphql-engine}" serve --server-host 127.0.0.1 --server-port ${METADATA_CHECK_PORT} --enabled-apis graphql &`,
+  'pid=$!',
+  'code=000',
+  'for attempt in $(seq 1 "${HASURA_METADATA_CHECK_TIMEOUT:-180}"); do',
+  '  if ! kill -0 "$pid" 2>/dev/null; then echo "graphql-engine exited before answering /healthz" >&2; exit 1; fi',
+  `  code=$(curl -s -o /tmp/healthz -w '%{http_code}' 'http://127.0.0.1:${METADATA_CHECK_PORT}/healthz?strict=true') || true`,
+  '  [ "$code" != 000 ] && break',
+  '  sleep 1',
+  'done',
+  'body=$(cat /tmp/healthz 2>/dev/null || true)',
+  'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null',
+  'if [ "$code" = 200 ] && [ "$body" = OK ]; then echo "Hasura metadata is consistent"; exit 0; fi',
+  'echo "Hasura metadata check failed: /healthz?strict=true answered HTTP $code: $body" >&2',
+  'exit 1',
 ].join('\n');

@@ -197,16 +197,21 @@ export function createContainerService(scope: Construct, spec: ContainerServiceS
   }
   const scalableTaskCount = scaling ? scaleTaskCount(service, scaling) : undefined;
 
-  acknowledge(taskDefinition, 'Plain environment holds only non-secret settings: names that look like secrets'
-    + ' are refused at synth time and every secret is injected from Secrets Manager.', 'AwsSolutions-ECS2');
-  acknowledge(taskDefinition.obtainExecutionRole(), 'aws-cdk-lib grants this execution role exactly the log group'
-    + ' and secrets of this task in its inline policy; ecr:GetAuthorizationToken only exists for Resource "*".',
-  'AwsSolutions-IAM5[Resource::*]', ...nistAndHipaa('IAMNoInlinePolicy'));
+  acknowledgeTaskDefinition(taskDefinition);
 
   return {
     logGroup, taskDefinition, container, securityGroup, service, scalableTaskCount,
     serviceConnectNamespace: namespace,
   };
+}
+
+/** Acknowledges what every platform task definition does on purpose: plain settings, a scoped execution role. */
+export function acknowledgeTaskDefinition(taskDefinition: ecs.TaskDefinition): void {
+  acknowledge(taskDefinition, 'Plain environment holds only non-secret settings: names that look like secrets'
+    + ' are refused at synth time and every secret is injected from Secrets Manager.', 'AwsSolutions-ECS2');
+  acknowledge(taskDefinition.obtainExecutionRole(), 'aws-cdk-lib grants this execution role exactly the log group'
+    + ' and secrets of this task in its inline policy; ecr:GetAuthorizationToken only exists for Resource "*".',
+  'AwsSolutions-IAM5[Resource::*]', ...nistAndHipaa('IAMNoInlinePolicy'));
 }
 
 function scaleTaskCount(service: ecs.FargateService, scaling: ServiceAutoScalingOptions): ecs.ScalableTaskCount {
