@@ -1,8 +1,7 @@
-import { ArnFormat, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Names, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -21,6 +20,7 @@ import { planNetwork } from './network/network-plan';
 import { validateNextjsOptions } from './nextjs/nextjs-checks';
 import { NextjsOptions } from './nextjs/nextjs-options';
 import { NextjsService } from './nextjs/nextjs-service';
+import { logsEncryptionKey } from './private/logs-key';
 import { invalid } from './private/validation';
 
 /** Props of {@link HasuraNextjsPlatform}. */
@@ -199,39 +199,9 @@ export class HasuraNextjsPlatform extends Construct {
     this.hasuraTargetGroup = this.ingress.addHasuraService(this.hasura);
   }
 
-  /**
-   * A retained, yearly rotated key that CloudWatch Logs may use for this account's log groups, and
-   * on which only AWS services may create grants.
-   */
+  /** The platform's own key for its log groups, secrets and database storage. */
   private createEncryptionKey(): kms.Key {
-    const stack = Stack.of(this);
-    const key = new kms.Key(this, 'EncryptionKey', {
-      description: `${this.platformName}: encrypts the platform's log groups and secrets`,
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowCloudWatchLogsOfThisAccount',
-      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      resources: ['*'],
-      conditions: {
-        ArnLike: {
-          'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
-            service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          }),
-        },
-      },
-    }));
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'DenyGrantsExceptForAwsServices',
-      effect: iam.Effect.DENY,
-      principals: [new iam.AnyPrincipal()],
-      actions: ['kms:CreateGrant'],
-      resources: ['*'],
-      conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
-    }));
-    return key;
+    return logsEncryptionKey(this, 'EncryptionKey', `${this.platformName}: encrypts the platform's log groups and secrets`);
   }
 }
 
