@@ -8,11 +8,17 @@ import { Construct } from 'constructs';
 import { PlatformDatabase } from './database/database';
 import { validateDatabaseOptions } from './database/database-checks';
 import { PlatformDatabaseOptions } from './database/database-options';
+import { PlatformCdn } from './edge/cdn';
+import { validateCdnOptions } from './edge/cdn-checks';
+import { PlatformCdnOptions } from './edge/cdn-options';
 import { PlatformLoadBalancer } from './edge/load-balancer';
 import { validateDomainOptions, validateLoadBalancerOptions } from './edge/load-balancer-checks';
 import { PlatformDomainOptions, PlatformLoadBalancerOptions } from './edge/load-balancer-options';
 import { validateHasuraOptions } from './hasura/hasura-checks';
 import { HasuraOptions } from './hasura/hasura-options';
+import { PlatformWebAcl } from './edge/web-acl';
+import { checkCloudFrontRegion, validateWebAclOptions } from './edge/web-acl-checks';
+import { PlatformWebAclOptions, WebAclScope } from './edge/web-acl-options';
 import { HasuraService } from './hasura/hasura-service';
 import { PlatformNetwork } from './network/network';
 import { PlatformNetworkOptions } from './network/network-options';
@@ -80,6 +86,26 @@ export interface HasuraNextjsPlatformProps {
   readonly domain?: PlatformDomainOptions;
 
   /**
+   * Put CloudFront in front: the load balancer becomes internal (private subnets, HTTPS only from
+   * CloudFront's VPC origin, no security group rule open to the internet) and the domain's alias
+   * records point at the distribution. Requires `domain`; the Hasura console listener is not
+   * available (use ECS Exec). Turning it on for a deployed platform replaces the load balancer and
+   * its listeners (a new, internal one), not the database.
+   *
+   * @default - no CDN: the load balancer faces the internet
+   */
+  readonly cdn?: PlatformCdnOptions;
+
+  /**
+   * A managed WAF web ACL on the entry point: CLOUDFRONT scope on the distribution with `cdn` (the
+   * stack must then be in us-east-1), REGIONAL scope on the load balancer without. To attach a web
+   * ACL of your own instead, leave this unset and use `loadBalancer.webAclArn` or `cdn.webAclArn`.
+   *
+   * @default - no managed web ACL
+   */
+  readonly webAcl?: PlatformWebAclOptions;
+
+  /**
    * How long container logs are kept.
    *
    * @default logs.RetentionDays.ONE_WEEK
@@ -128,6 +154,10 @@ export class HasuraNextjsPlatform extends Construct {
   public readonly hasuraTargetGroup: elbv2.ApplicationTargetGroup;
   /** The Next.js target group. */
   public readonly nextjsTargetGroup: elbv2.ApplicationTargetGroup;
+  /** The CloudFront distribution in front of the load balancer, when `cdn` is set. */
+  public readonly cdn?: PlatformCdn;
+  /** The managed web ACL, when `webAcl` is set. */
+  public readonly webAcl?: PlatformWebAcl;
   /** The site's public origin, e.g. `https://blog.example.com`. */
   public readonly siteUrl: string;
   /** The public GraphQL endpoint, `<siteUrl>/v1/graphql`. */
@@ -157,10 +187,23 @@ export class HasuraNextjsPlatform extends Construct {
 
     this.database = new PlatformDatabase(this, 'Database', { ...props.database, vpc: this.vpc, encryptionKey });
 
+    // The edge, part 1: the web ACL goes on the distribution with a CDN, on the load balancer without.
+    if (props.webAcl) {
+      this.webAcl = new PlatformWebAcl(this, 'WebAcl', {
+        ...props.webAcl,
+        webAclScope: props.cdn ? WebAclScope.CLOUDFRONT : WebAclScope.REGIONAL,
+        webAclName: this.platformName,
+        encryptionKey,
+      });
+    }
+    const regionalWebAclArn = props.cdn ? undefined : this.webAcl?.webAclArn;
+
     this.ingress = new PlatformLoadBalancer(this, 'LoadBalancer', {
       ...props.loadBalancer,
       vpc: this.vpc,
       domain: props.domain,
+      internal: props.cdn !== undefined,
+      webAclArn: props.loadBalancer?.webAclArn ?? regionalWebAclArn,
     });
     this.loadBalancer = this.ingress.loadBalancer;
     this.siteUrl = this.ingress.siteUrl;
@@ -197,6 +240,20 @@ export class HasuraNextjsPlatform extends Construct {
 
     this.nextjsTargetGroup = this.ingress.addNextjsService(this.nextjs);
     this.hasuraTargetGroup = this.ingress.addHasuraService(this.hasura);
+
+    // The edge, part 2: CloudFront in front of the internal load balancer, through a VPC origin.
+    if (props.cdn && props.domain) {
+      const inUsEast1 = Stack.of(this).region === 'us-east-1';
+      this.cdn = new PlatformCdn(this, 'Cdn', {
+        ...props.cdn,
+        // In us-east-1 one certificate serves both CloudFront and the load balancer.
+        certificate: props.cdn.certificate ?? (inUsEast1 ? this.ingress.certificate : undefined),
+        webAclArn: props.cdn.webAclArn ?? this.webAcl?.webAclArn,
+        loadBalancer: this.loadBalancer,
+        domainName: props.domain.domainName,
+        hostedZone: props.domain.hostedZone,
+      });
+    }
   }
 
   /** The platform's own key for its log groups, secrets and database storage. */
@@ -226,4 +283,34 @@ function validatePlatformProps(scope: Construct, props: HasuraNextjsPlatformProp
   validateNextjsOptions(props.nextjs, 'nextjs', NEXTJS_PLATFORM_NAMES);
   validateLoadBalancerOptions(props.loadBalancer ?? {}, 'loadBalancer');
   validateDomainOptions(props.domain, 'domain');
+  validateEdgeProps(Stack.of(scope), props);
+}
+
+/** Checks the CDN and web ACL props against each other and the rest. */
+function validateEdgeProps(stack: Stack, props: HasuraNextjsPlatformProps): void {
+  const cdn = props.cdn;
+  if (cdn) {
+    if (props.domain === undefined) {
+      invalid('cdn', Object.keys(cdn), 'CloudFront serves the site over HTTPS on a custom domain: set domain too.');
+    }
+    if (props.hasura?.console) {
+      invalid('hasura.console', props.hasura.console.allowedCidrs, 'With cdn set, the load balancer is internal and opens'
+        + ' nothing to the internet: unset hasura.console (reach the console through ECS Exec) or unset cdn.');
+    }
+    const inUsEast1 = stack.region === 'us-east-1';
+    validateCdnOptions({ ...cdn, certificate: cdn.certificate ?? (inUsEast1 ? props.domain.certificate : undefined) }, stack, 'cdn');
+  }
+  const webAcl = props.webAcl;
+  if (webAcl) {
+    validateWebAclOptions(webAcl, 'webAcl');
+    if (cdn) {
+      checkCloudFrontRegion(WebAclScope.CLOUDFRONT, stack.region, 'webAcl');
+      if (cdn.webAclArn !== undefined) {
+        invalid('cdn.webAclArn', cdn.webAclArn, 'webAcl creates the distribution\'s web ACL: set one of webAcl and cdn.webAclArn.');
+      }
+    } else if (props.loadBalancer?.webAclArn !== undefined) {
+      invalid('loadBalancer.webAclArn', props.loadBalancer.webAclArn,
+        'webAcl creates the load balancer\'s web ACL: set one of webAcl and loadBalancer.webAclArn.');
+    }
+  }
 }
