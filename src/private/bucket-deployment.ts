@@ -20,7 +20,8 @@ export function acknowledgeBucketDeployment(deployment: s3deploy.BucketDeploymen
     ...wildcardFindings(Stack.of(policy).resolve(policy.document.toJSON())).map((finding) => `AwsSolutions-IAM5[${finding}]`),
     ...nistAndHipaa('IAMNoInlinePolicy'));
   }
-  const handler = role.node.scope;
+  // The function itself is a child of the stack; its CloudFormation resource is the narrowest scope.
+  const handler = role.node.scope?.node.defaultChild;
   if (handler !== undefined) {
     acknowledge(handler, 'aws-cdk-lib\'s BucketDeployment handler runs only when CloudFormation deploys the stack:'
       + ' its runtime, placement, concurrency and failure handling are aws-cdk-lib\'s and a failure fails the deployment.',
