@@ -202,7 +202,7 @@ export class HasuraNextjsPlatform extends Construct {
       ...props.loadBalancer,
       vpc: this.vpc,
       domain: props.domain,
-      internal: props.cdn !== undefined,
+      behindCloudFront: props.cdn !== undefined,
       webAclArn: props.loadBalancer?.webAclArn ?? regionalWebAclArn,
     });
     this.loadBalancer = this.ingress.loadBalancer;

@@ -8,7 +8,7 @@ import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { CONSOLE_BEHIND_CDN, CONSOLE_PORT, PUBLIC_HASURA_PATHS, validateDomainOptions, validateInternal, validateLoadBalancerOptions } from './load-balancer-checks';
+import { CONSOLE_BEHIND_CDN, CONSOLE_PORT, PUBLIC_HASURA_PATHS, validateDomainOptions, validateBehindCloudFront, validateLoadBalancerOptions } from './load-balancer-checks';
 import { PlatformDomainOptions, PlatformLoadBalancerOptions } from './load-balancer-options';
 import { HasuraService } from '../hasura/hasura-service';
 import { NextjsService } from '../nextjs/nextjs-service';
@@ -36,7 +36,7 @@ export interface PlatformLoadBalancerProps extends PlatformLoadBalancerOptions {
    *
    * @default false
    */
-  readonly internal?: boolean;
+  readonly behindCloudFront?: boolean;
 }
 
 /**
@@ -71,9 +71,9 @@ export class PlatformLoadBalancer extends Construct {
     super(scope, id);
     validateLoadBalancerOptions(props, 'loadBalancer');
     validateDomainOptions(props.domain, 'domain');
-    validateInternal(props.internal, props.domain);
+    validateBehindCloudFront(props.behindCloudFront, props.domain);
     this.props = props;
-    const internetFacing = !(props.internal ?? false);
+    const internetFacing = !(props.behindCloudFront ?? false);
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -207,7 +207,7 @@ export class PlatformLoadBalancer extends Construct {
       conditions: [elbv2.ListenerCondition.pathPatterns(PUBLIC_HASURA_PATHS)],
     });
     if (service.consoleAllowedCidrs.length > 0) {
-      if (this.props.internal) {
+      if (this.props.behindCloudFront) {
         invalid('hasura.console', service.consoleAllowedCidrs, CONSOLE_BEHIND_CDN);
       }
       this.consoleListener = this.loadBalancer.addListener('ConsoleListener', {
