@@ -1,7 +1,7 @@
 import { Stack, Token } from 'aws-cdk-lib';
-import type { StaticSiteProps } from './static-site-options';
 import { validateDistributionSettings } from './cdn-checks';
 import { validateDomainOptions } from './load-balancer-checks';
+import type { StaticSiteProps } from './static-site-options';
 import { invalid } from '../private/validation';
 
 /** Validates the props of a static site in `stack`. */
