@@ -1,8 +1,7 @@
-import { ArnFormat, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Names, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
@@ -10,9 +9,15 @@ import { Construct } from 'constructs';
 import { PlatformDatabase } from './database/database';
 import { resolveMaxConnections, validateDatabaseOptions } from './database/database-checks';
 import { PlatformDatabaseOptions } from './database/database-options';
+import { PlatformCdn } from './edge/cdn';
+import { validateCdnOptions } from './edge/cdn-checks';
+import { PlatformCdnOptions } from './edge/cdn-options';
 import { PlatformLoadBalancer } from './edge/load-balancer';
 import { validateDomainOptions, validateLoadBalancerOptions } from './edge/load-balancer-checks';
 import { PlatformDomainOptions, PlatformLoadBalancerOptions } from './edge/load-balancer-options';
+import { PlatformWebAcl } from './edge/web-acl';
+import { checkCloudFrontRegion, validateWebAclOptions } from './edge/web-acl-checks';
+import { PlatformWebAclOptions, WebAclScope } from './edge/web-acl-options';
 import { validateHasuraOptions } from './hasura/hasura-checks';
 import { HasuraOptions } from './hasura/hasura-options';
 import { HasuraService } from './hasura/hasura-service';
@@ -23,6 +28,7 @@ import { planNetwork } from './network/network-plan';
 import { validateNextjsOptions } from './nextjs/nextjs-checks';
 import { NextjsOptions } from './nextjs/nextjs-options';
 import { NextjsService } from './nextjs/nextjs-service';
+import { logsEncryptionKey } from './private/logs-key';
 import { invalid } from './private/validation';
 
 /** Props of {@link HasuraNextjsPlatform}. */
@@ -82,6 +88,26 @@ export interface HasuraNextjsPlatformProps {
   readonly domain?: PlatformDomainOptions;
 
   /**
+   * Put CloudFront in front: the load balancer becomes internal (private subnets, HTTPS only from
+   * CloudFront's VPC origin, no security group rule open to the internet) and the domain's alias
+   * records point at the distribution. Requires `domain`; the Hasura console listener is not
+   * available (use ECS Exec). Turning it on for a deployed platform replaces the load balancer and
+   * its listeners (a new, internal one), not the database.
+   *
+   * @default - no CDN: the load balancer faces the internet
+   */
+  readonly cdn?: PlatformCdnOptions;
+
+  /**
+   * A managed WAF web ACL on the entry point: CLOUDFRONT scope on the distribution with `cdn` (the
+   * stack must then be in us-east-1), REGIONAL scope on the load balancer without. To attach a web
+   * ACL of your own instead, leave this unset and use `loadBalancer.webAclArn` or `cdn.webAclArn`.
+   *
+   * @default - no managed web ACL
+   */
+  readonly webAcl?: PlatformWebAclOptions;
+
+  /**
    * How long container logs are kept.
    *
    * @default logs.RetentionDays.ONE_WEEK
@@ -130,6 +156,10 @@ export class HasuraNextjsPlatform extends Construct {
   public readonly hasuraTargetGroup: elbv2.ApplicationTargetGroup;
   /** The Next.js target group. */
   public readonly nextjsTargetGroup: elbv2.ApplicationTargetGroup;
+  /** The CloudFront distribution in front of the load balancer, when `cdn` is set. */
+  public readonly cdn?: PlatformCdn;
+  /** The managed web ACL, when `webAcl` is set. */
+  public readonly webAcl?: PlatformWebAcl;
   /** The site's public origin, e.g. `https://blog.example.com`. */
   public readonly siteUrl: string;
   /** The public GraphQL endpoint, `<siteUrl>/v1/graphql`. */
@@ -167,10 +197,23 @@ export class HasuraNextjsPlatform extends Construct {
 
     this.database = new PlatformDatabase(this, 'Database', { ...props.database, vpc: this.vpc, encryptionKey });
 
+    // The edge, part 1: the web ACL goes on the distribution with a CDN, on the load balancer without.
+    if (props.webAcl) {
+      this.webAcl = new PlatformWebAcl(this, 'WebAcl', {
+        ...props.webAcl,
+        webAclScope: props.cdn ? WebAclScope.CLOUDFRONT : WebAclScope.REGIONAL,
+        webAclName: this.platformName,
+        encryptionKey,
+      });
+    }
+    const regionalWebAclArn = props.cdn ? undefined : this.webAcl?.webAclArn;
+
     this.ingress = new PlatformLoadBalancer(this, 'LoadBalancer', {
       ...props.loadBalancer,
       vpc: this.vpc,
       domain: props.domain,
+      behindCloudFront: props.cdn !== undefined,
+      webAclArn: props.loadBalancer?.webAclArn ?? regionalWebAclArn,
     });
     this.loadBalancer = this.ingress.loadBalancer;
     this.siteUrl = this.ingress.siteUrl;
@@ -209,43 +252,25 @@ export class HasuraNextjsPlatform extends Construct {
 
     this.nextjsTargetGroup = this.ingress.addNextjsService(this.nextjs);
     this.hasuraTargetGroup = this.ingress.addHasuraService(this.hasura);
+
+    // The edge, part 2: CloudFront in front of the internal load balancer, through a VPC origin.
+    if (props.cdn && props.domain) {
+      const inUsEast1 = Stack.of(this).region === 'us-east-1';
+      this.cdn = new PlatformCdn(this, 'Cdn', {
+        ...props.cdn,
+        // In us-east-1 one certificate serves both CloudFront and the load balancer.
+        certificate: props.cdn.certificate ?? (inUsEast1 ? this.ingress.certificate : undefined),
+        webAclArn: props.cdn.webAclArn ?? this.webAcl?.webAclArn,
+        loadBalancer: this.loadBalancer,
+        domainName: props.domain.domainName,
+        hostedZone: props.domain.hostedZone,
+      });
+    }
   }
 
-  /**
-   * A retained, yearly rotated key that CloudWatch Logs may use for this account's log groups, and
-   * on which only AWS services may create grants.
-   */
+  /** The platform's own key for its log groups, secrets and database storage. */
   private createEncryptionKey(): kms.Key {
-    const stack = Stack.of(this);
-    const key = new kms.Key(this, 'EncryptionKey', {
-      description: `${this.platformName}: encrypts the platform's log groups and secrets`,
-      enableKeyRotation: true,
-      // Kept when the platform is deleted (retained data may need it); a creation that rolls back
-      // schedules it for deletion instead of leaving an orphan behind.
-      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
-    });
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowCloudWatchLogsOfThisAccount',
-      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      resources: ['*'],
-      conditions: {
-        ArnLike: {
-          'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
-            service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          }),
-        },
-      },
-    }));
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'DenyGrantsExceptForAwsServices',
-      effect: iam.Effect.DENY,
-      principals: [new iam.AnyPrincipal()],
-      actions: ['kms:CreateGrant'],
-      resources: ['*'],
-      conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
-    }));
-    return key;
+    return logsEncryptionKey(this, 'EncryptionKey', `${this.platformName}: encrypts the platform's log groups and secrets`);
   }
 }
 
@@ -271,4 +296,34 @@ function validatePlatformProps(scope: Construct, props: HasuraNextjsPlatformProp
   validateNextjsOptions(props.nextjs, 'nextjs', NEXTJS_PLATFORM_NAMES);
   validateLoadBalancerOptions(props.loadBalancer ?? {}, 'loadBalancer');
   validateDomainOptions(props.domain, 'domain');
+  validateEdgeProps(Stack.of(scope), props);
+}
+
+/** Checks the CDN and web ACL props against each other and the rest. */
+function validateEdgeProps(stack: Stack, props: HasuraNextjsPlatformProps): void {
+  const cdn = props.cdn;
+  if (cdn) {
+    if (props.domain === undefined) {
+      invalid('cdn', Object.keys(cdn), 'CloudFront serves the site over HTTPS on a custom domain: set domain too.');
+    }
+    if (props.hasura?.console) {
+      invalid('hasura.console', props.hasura.console.allowedCidrs, 'With cdn set, the load balancer is internal and opens'
+        + ' nothing to the internet: unset hasura.console (reach the console through ECS Exec) or unset cdn.');
+    }
+    const inUsEast1 = stack.region === 'us-east-1';
+    validateCdnOptions({ ...cdn, certificate: cdn.certificate ?? (inUsEast1 ? props.domain.certificate : undefined) }, stack, 'cdn');
+  }
+  const webAcl = props.webAcl;
+  if (webAcl) {
+    validateWebAclOptions(webAcl, 'webAcl');
+    if (cdn) {
+      checkCloudFrontRegion(WebAclScope.CLOUDFRONT, stack.region, 'webAcl');
+      if (cdn.webAclArn !== undefined) {
+        invalid('cdn.webAclArn', cdn.webAclArn, 'webAcl creates the distribution\'s web ACL: set one of webAcl and cdn.webAclArn.');
+      }
+    } else if (props.loadBalancer?.webAclArn !== undefined) {
+      invalid('loadBalancer.webAclArn', props.loadBalancer.webAclArn,
+        'webAcl creates the load balancer\'s web ACL: set one of webAcl and loadBalancer.webAclArn.');
+    }
+  }
 }

@@ -1081,3 +1081,91 @@ describe('invalid props', () => {
     expect(never(counts)).toEqual([]);
   }, 300_000);
 });
+
+// ---------------------------------------------------------------------------------------------
+// The edge: CDN and web ACL options. A valid set synthesizes an internal load balancer that only
+// CloudFront reaches and a web ACL that enforces (or counts) with the limit asked for; a set with
+// one bad value fails up front naming the prop.
+
+interface EdgeSpec {
+  readonly cdn?: { accessLogs?: boolean; accessLogRetentionDays?: number; originReadTimeoutSeconds?: number };
+  readonly webAcl?: { rateLimitPerIp?: number; countOnly?: boolean };
+}
+
+const edgeSpecArb: fc.Arbitrary<EdgeSpec> = fc.record({
+  cdn: fc.option(fc.oneof(
+    fc.record({ accessLogRetentionDays: fc.integer({ min: 1, max: 3650 }), originReadTimeoutSeconds: fc.integer({ min: 1, max: 120 }) },
+      { requiredKeys: [] }),
+    fc.constant({ accessLogs: false }),
+  ), { nil: undefined }),
+  webAcl: fc.option(fc.record({ rateLimitPerIp: fc.integer({ min: 10, max: 2_000_000_000 }), countOnly: fc.boolean() },
+    { requiredKeys: [] }), { nil: undefined }),
+}, { requiredKeys: [] });
+
+function edgeProps(stack: Stack, spec: EdgeSpec): HasuraNextjsPlatformProps {
+  const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'EdgeZone', { hostedZoneId: 'Z0EDGE', zoneName: 'example.com' });
+  return minimalProps({
+    domain: { domainName: 'www.example.com', hostedZone },
+    cdn: spec.cdn && { ...spec.cdn, originFacingPrefixList: ec2.PrefixList.fromPrefixListId(stack, 'OriginFacing', 'pl-3b927c52') },
+    webAcl: spec.webAcl,
+  });
+}
+
+interface EdgeMutation {
+  readonly kind: string;
+  readonly prop: string;
+  readonly spoil: (spec: EdgeSpec) => EdgeSpec;
+}
+
+const EDGE_MUTATIONS: EdgeMutation[] = [
+  { kind: 'rate limit below 10', prop: 'webAcl.rateLimitPerIp', spoil: (s) => ({ ...s, webAcl: { ...s.webAcl, rateLimitPerIp: 9 } }) },
+  { kind: 'rate limit not whole', prop: 'webAcl.rateLimitPerIp', spoil: (s) => ({ ...s, webAcl: { ...s.webAcl, rateLimitPerIp: 100.5 } }) },
+  { kind: 'CDN read timeout over 120 s', prop: 'cdn.originReadTimeoutSeconds', spoil: (s) => ({ ...s, cdn: { originReadTimeoutSeconds: 121 } }) },
+  { kind: 'CDN log retention 0 days', prop: 'cdn.accessLogRetentionDays', spoil: (s) => ({ ...s, cdn: { accessLogRetentionDays: 0 } }) },
+  { kind: 'CDN log retention with logs off', prop: 'cdn.accessLogRetentionDays', spoil: (s) => ({ ...s, cdn: { accessLogs: false, accessLogRetentionDays: 30 } }) },
+];
+
+describe('edge props', () => {
+  test('generated CDN and web ACL options synthesize with the edge invariants', () => {
+    const counts = new Map<string, number>();
+    fc.assert(fc.property(edgeSpecArb, (spec) => {
+      const stack = fuzzStack();
+      new HasuraNextjsPlatform(stack, 'Platform', edgeProps(stack, spec));
+      const template = Template.fromStack(stack);
+      const scheme = template.toJSON().Resources;
+      const loadBalancer = Object.values<any>(scheme).find((r) => r.Type === 'AWS::ElasticLoadBalancingV2::LoadBalancer');
+      expect(loadBalancer.Properties.Scheme).toBe(spec.cdn ? 'internal' : 'internet-facing');
+      const open = ingressRules(template).filter((rule) => rule.cidr === '0.0.0.0/0' || rule.cidr === '::/0');
+      expect(open.length === 0).toBe(spec.cdn !== undefined);
+      template.resourceCountIs('AWS::CloudFront::Distribution', spec.cdn ? 1 : 0);
+      template.resourceCountIs('AWS::CloudFront::VpcOrigin', spec.cdn ? 1 : 0);
+      template.resourceCountIs('AWS::WAFv2::WebACL', spec.webAcl ? 1 : 0);
+      if (spec.webAcl) {
+        const acl = Object.values<any>(scheme).find((r) => r.Type === 'AWS::WAFv2::WebACL').Properties;
+        expect(acl.Scope).toBe(spec.cdn ? 'CLOUDFRONT' : 'REGIONAL');
+        const rate = acl.Rules.find((rule: any) => rule.Name === 'RateLimitPerIp');
+        expect(rate.Statement.RateBasedStatement.Limit).toBe(spec.webAcl.rateLimitPerIp ?? 2000);
+        expect(rate.Action).toEqual(spec.webAcl.countOnly ? { Count: {} } : { Block: {} });
+        const associated = spec.cdn ? 'AWS::CloudFront::Distribution' : 'AWS::WAFv2::WebACLAssociation';
+        template.resourceCountIs(associated, 1);
+      }
+      tally(counts, {
+        'cdn': spec.cdn !== undefined,
+        'cdn logs off': spec.cdn?.accessLogs === false,
+        'web acl': spec.webAcl !== undefined,
+        'web acl on the cdn': spec.webAcl !== undefined && spec.cdn !== undefined,
+        'count only': spec.webAcl?.countOnly === true,
+      });
+    }), { seed: SEED, numRuns: 40 });
+    expect(never(counts)).toEqual([]);
+  }, 300_000);
+
+  test.each(EDGE_MUTATIONS)('$kind fails up front naming $prop', ({ prop, spoil }) => {
+    fc.assert(fc.property(edgeSpecArb, (spec) => {
+      const stack = fuzzStack();
+      expect(() => new HasuraNextjsPlatform(stack, 'Platform', edgeProps(stack, spoil(spec))))
+        .toThrow(new RegExp(`^Invalid ${prop.replace(/\./g, '\\.')}: `));
+      expect(stack.node.tryFindChild('Platform')?.node.children ?? []).toHaveLength(0);
+    }), { seed: SEED, numRuns: 20 });
+  });
+});

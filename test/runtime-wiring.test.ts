@@ -1,8 +1,8 @@
 // The running system, not only the topology: Next.js reaches Hasura inside the VPC, Hasura's pools fit
 // the database, autoscaling survives deploys, connections close in the right order, tasks stop
 // gracefully, and a failed first deploy can be retried.
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Duration } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
@@ -62,8 +62,10 @@ describe.each(exampleNames())('example %s at runtime', (name) => {
   });
 
   test('Next.js keeps idle connections open longer than the load balancer', () => {
-    const attributes = onlyResource({ findResources: (type: string) => Object.fromEntries(Object.entries<any>(template.Resources)
-      .filter(([, r]) => r.Type === type)) } as any, 'AWS::ElasticLoadBalancingV2::LoadBalancer').Properties.LoadBalancerAttributes;
+    const attributes = onlyResource({
+      findResources: (type: string) => Object.fromEntries(Object.entries<any>(template.Resources)
+        .filter(([, r]) => r.Type === type)),
+    } as any, 'AWS::ElasticLoadBalancingV2::LoadBalancer').Properties.LoadBalancerAttributes;
     const idleSeconds = Number(attributes.find((a: any) => a.Key === 'idle_timeout.timeout_seconds').Value);
     expect(Number(envOf(template, 'nextjs').KEEP_ALIVE_TIMEOUT)).toBeGreaterThan(idleSeconds * 1000);
     // Hasura closes idle connections after 30 s and cannot be told otherwise: the load balancer closes first.
@@ -113,7 +115,8 @@ describe('hasura-blog-https scales both services on Graviton', () => {
 
   test('target tracking on CPU and memory for both, and on requests per task for Next.js', () => {
     expect(targets.map((t) => [t.Properties.MinCapacity, t.Properties.MaxCapacity]).sort()).toEqual([[2, 4], [2, 8]]);
-    const metrics = policies.map((p) => p.Properties.TargetTrackingScalingPolicyConfiguration.PredefinedMetricSpecification.PredefinedMetricType).sort();
+    const metrics = policies
+      .map((p) => p.Properties.TargetTrackingScalingPolicyConfiguration.PredefinedMetricSpecification.PredefinedMetricType).sort();
     expect(metrics).toEqual(['ALBRequestCountPerTarget', 'ECSServiceAverageCPUUtilization', 'ECSServiceAverageCPUUtilization',
       'ECSServiceAverageMemoryUtilization', 'ECSServiceAverageMemoryUtilization']);
   });
@@ -189,7 +192,10 @@ describe('defaults', () => {
   test('Hasura checks its own /healthz with curl; Next.js has no container check unless asked', () => {
     expect(containerNamed(template, 'hasura').HealthCheck).toEqual({
       Command: ['CMD-SHELL', 'curl -fsS http://localhost:8080/healthz || exit 1'],
-      Interval: 15, Timeout: 5, Retries: 3, StartPeriod: 30,
+      Interval: 15,
+      Timeout: 5,
+      Retries: 3,
+      StartPeriod: 30,
     });
     expect(containerNamed(template, 'nextjs').HealthCheck).toBeUndefined();
   });
@@ -210,7 +216,10 @@ describe('options', () => {
     const { template } = synthPlatform({
       nextjs: {
         image: NEXTJS_IMAGE,
-        autoScaling: { minTasks: 3, maxTasks: 9, cpuTargetPercent: 50, memoryTargetPercent: 70, requestsPerTarget: 600, scaleInCooldown: Duration.minutes(10) },
+        autoScaling: {
+          minTasks: 3, maxTasks: 9, cpuTargetPercent: 50, memoryTargetPercent: 70, requestsPerTarget: 600,
+          scaleInCooldown: Duration.minutes(10),
+        },
       },
     });
     const services = Object.values(template.findResources('AWS::ECS::Service'));
@@ -221,7 +230,9 @@ describe('options', () => {
       template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
         TargetTrackingScalingPolicyConfiguration: {
           PredefinedMetricSpecification: Match.objectLike({ PredefinedMetricType: metric }),
-          TargetValue: target, ScaleInCooldown: 600, ScaleOutCooldown: 60,
+          TargetValue: target,
+          ScaleInCooldown: 600,
+          ScaleOutCooldown: 60,
         },
       });
     }
@@ -341,7 +352,8 @@ describe('stand-alone services join a namespace of their own choosing', () => {
     const template = Template.fromStack(stack);
     expect(environmentOf(containerNamed(template, 'nextjs')).HASURA_GRAPHQL_INTERNAL_URL).toBe('http://hasura:8080/v1/graphql');
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
-      FromPort: 8080, GroupId: stack.resolve(hasura.securityGroup.securityGroupId),
+      FromPort: 8080,
+      GroupId: stack.resolve(hasura.securityGroup.securityGroupId),
       SourceSecurityGroupId: Match.objectLike({ 'Fn::GetAtt': Match.arrayWith([Match.stringLikeRegexp('^WebSecurityGroup')]) }),
     });
   });

@@ -170,7 +170,8 @@ const everydayEdits: UpdateCase[] = [
   {
     name: 'autoscaling turned off again (fixed counts)',
     before: withAutoScaling,
-    edit: (props, imports) => nextjs({ autoScaling: undefined, desiredCount: 2 })(hasura({ autoScaling: undefined, desiredCount: 2 })(props, imports), imports),
+    edit: (props, imports) => nextjs({ autoScaling: undefined, desiredCount: 2 })(
+      hasura({ autoScaling: undefined, desiredCount: 2 })(props, imports), imports),
   },
   { name: 'autoscaling limits raised', before: withAutoScaling, edit: nextjs({ desiredCount: undefined, autoScaling: { minTasks: 3, maxTasks: 12, requestsPerTarget: 500 } }) },
   { name: 'both services move to ARM64 (Graviton)', edit: onArm64 },
@@ -278,5 +279,52 @@ const creationOnlyEdits: CreationOnlyCase[] = [
 describe('creation-only settings are detected as replacing or leaving data behind', () => {
   test.each(creationOnlyEdits)('$name', ({ before, edit, lost }) => {
     expect(lossyChanges(diffOf(before, edit))).toEqual([...lost].sort());
+  });
+});
+
+describe('turning the CDN on for a deployed platform', () => {
+  const withDomain: Edit = (props, imports) => ({
+    ...props,
+    hasura: { ...props.hasura, console: undefined },
+    domain: {
+      domainName: 'blog.example.com',
+      hostedZone: route53.HostedZone.fromHostedZoneAttributes(imports, 'Zone', { hostedZoneId: 'Z0123456789EXAMPLE', zoneName: 'example.com' }),
+    },
+  });
+  const withCdn: Edit = (props, imports) => ({
+    ...props,
+    cdn: { originFacingPrefixList: ec2.PrefixList.fromPrefixListId(imports, 'OriginFacing', 'pl-3b927c52') },
+  });
+  const diff = diffOf(withDomain, withCdn);
+
+  test('keeps the database and every other stateful resource', () => {
+    expect(lossyChanges(diff)).toEqual([]);
+  });
+
+  // The security group is replaced too (its description says what it admits), and with it the rules
+  // that name it; the listener rule follows its listener.
+  test('replaces only the load balancer, its listeners and security group, and moves the alias record', () => {
+    const replaced: string[] = [];
+    const removed: string[] = [];
+    diff.resources.forEachDifference((_logicalId, change) => {
+      const type = change.oldResourceType ?? change.newResourceType ?? '';
+      if (change.changeImpact === ResourceImpact.WILL_REPLACE) {
+        replaced.push(type);
+      } else if (change.changeImpact === ResourceImpact.WILL_DESTROY) {
+        removed.push(type);
+      }
+    });
+    expect(replaced.sort()).toEqual([
+      'AWS::EC2::SecurityGroup',
+      'AWS::EC2::SecurityGroupEgress',
+      'AWS::EC2::SecurityGroupEgress',
+      'AWS::EC2::SecurityGroupIngress',
+      'AWS::EC2::SecurityGroupIngress',
+      'AWS::ElasticLoadBalancingV2::Listener',
+      'AWS::ElasticLoadBalancingV2::Listener',
+      'AWS::ElasticLoadBalancingV2::ListenerRule',
+      'AWS::ElasticLoadBalancingV2::LoadBalancer',
+    ]);
+    expect(removed.sort()).toEqual(['AWS::Route53::RecordSet']);
   });
 });

@@ -2,8 +2,16 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 
 /** Memory in GiB of each size, for the general-purpose (m) families; burstable and memory-optimized differ. */
 const GENERAL_PURPOSE_GIB: { [size: string]: number } = {
-  'large': 8, 'xlarge': 16, '2xlarge': 32, '4xlarge': 64, '8xlarge': 128, '12xlarge': 192, '16xlarge': 256,
-  '24xlarge': 384, '32xlarge': 512, '48xlarge': 768,
+  'large': 8,
+  'xlarge': 16,
+  '2xlarge': 32,
+  '4xlarge': 64,
+  '8xlarge': 128,
+  '12xlarge': 192,
+  '16xlarge': 256,
+  '24xlarge': 384,
+  '32xlarge': 512,
+  '48xlarge': 768,
 };
 const BURSTABLE_GIB: { [size: string]: number } = {
   'micro': 1, 'small': 2, 'medium': 4, 'large': 8, 'xlarge': 16, '2xlarge': 32,

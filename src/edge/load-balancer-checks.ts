@@ -42,3 +42,15 @@ export function validateDomainOptions(domain: PlatformDomainOptions | undefined,
     invalid(`${prefix}.domainName`, name, `It must be in the hosted zone ${zoneName}.`);
   }
 }
+
+/** Why the console listener cannot exist on an internal load balancer behind the CDN. */
+export const CONSOLE_BEHIND_CDN = 'Behind CloudFront (behindCloudFront, or cdn on the platform) the load balancer is internal and opens nothing to the'
+  + ' internet, so hasura.console.allowedCidrs cannot admit anyone: unset hasura.console and reach the console'
+  + ' through ECS Exec and a port forward instead (see the README).';
+
+/** An internal load balancer serves HTTPS only, so it needs a domain and its certificate. */
+export function validateBehindCloudFront(behindCloudFront: boolean | undefined, domain: PlatformDomainOptions | undefined): void {
+  if (behindCloudFront && domain === undefined) {
+    invalid('behindCloudFront', true, 'An internal load balancer behind CloudFront serves HTTPS only: set domain too.');
+  }
+}

@@ -8,13 +8,13 @@ import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { invalid } from '../private/validation';
-import { scaleOnRequests } from '../services/container-service';
-import { CONSOLE_PORT, PUBLIC_HASURA_PATHS, validateDomainOptions, validateLoadBalancerOptions } from './load-balancer-checks';
+import { CONSOLE_BEHIND_CDN, CONSOLE_PORT, PUBLIC_HASURA_PATHS, validateDomainOptions, validateBehindCloudFront, validateLoadBalancerOptions } from './load-balancer-checks';
 import { PlatformDomainOptions, PlatformLoadBalancerOptions } from './load-balancer-options';
 import { HasuraService } from '../hasura/hasura-service';
 import { NextjsService } from '../nextjs/nextjs-service';
 import { acknowledge, nistAndHipaa } from '../private/acknowledge';
+import { invalid } from '../private/validation';
+import { scaleOnRequests } from '../services/container-service';
 
 /** Props of {@link PlatformLoadBalancer}. */
 export interface PlatformLoadBalancerProps extends PlatformLoadBalancerOptions {
@@ -27,6 +27,17 @@ export interface PlatformLoadBalancerProps extends PlatformLoadBalancerOptions {
    * @default - plain HTTP on the load balancer's DNS name
    */
   readonly domain?: PlatformDomainOptions;
+
+  /**
+   * Make the load balancer internal, for a CloudFront VPC origin ({@link PlatformCdn}): it goes into
+   * the private subnets, its security group admits nothing from the internet (the CDN adds the one
+   * rule it needs), and no alias record is created, since the CDN owns the domain's name. Requires
+   * `domain`: CloudFront reaches the load balancer over HTTPS with the domain's certificate. Set at
+   * creation only: a changed scheme replaces the load balancer and its listeners.
+   *
+   * @default false
+   */
+  readonly behindCloudFront?: boolean;
 }
 
 /**
@@ -64,22 +75,28 @@ export class PlatformLoadBalancer extends Construct {
     super(scope, id);
     validateLoadBalancerOptions(props, 'loadBalancer');
     validateDomainOptions(props.domain, 'domain');
+    validateBehindCloudFront(props.behindCloudFront, props.domain);
     this.props = props;
     this.idleTimeout = props.idleTimeout ?? Duration.seconds(DEFAULT_IDLE_TIMEOUT_SECONDS);
+    const internetFacing = !(props.behindCloudFront ?? false);
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
-      description: 'Public load balancer: HTTP and HTTPS from anywhere, console only from allowed CIDRs',
+      description: internetFacing
+        ? 'Public load balancer: HTTP and HTTPS from anywhere, console only from allowed CIDRs'
+        : 'Internal load balancer: HTTPS only from the CloudFront VPC origin',
       allowAllOutbound: false,
     });
-    this.securityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'HTTP from anywhere');
-    acknowledge(this.securityGroup, 'An internet-facing website must accept HTTP and HTTPS from any address;'
-      + ' the console port admits only the CIDRs listed in hasura.console.allowedCidrs.', 'AwsSolutions-EC23');
+    if (internetFacing) {
+      this.securityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'HTTP from anywhere');
+      acknowledge(this.securityGroup, 'An internet-facing website must accept HTTP and HTTPS from any address;'
+        + ' the console port admits only the CIDRs listed in hasura.console.allowedCidrs.', 'AwsSolutions-EC23');
+    }
 
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc: props.vpc,
-      internetFacing: true,
-      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+      internetFacing,
+      vpcSubnets: { subnetType: internetFacing ? ec2.SubnetType.PUBLIC : ec2.SubnetType.PRIVATE_WITH_EGRESS },
       securityGroup: this.securityGroup,
       deletionProtection: props.deletionProtection ?? true,
       dropInvalidHeaderFields: true,
@@ -135,7 +152,9 @@ export class PlatformLoadBalancer extends Construct {
         domainName: domain.domainName,
         validation: acm.CertificateValidation.fromDns(domain.hostedZone),
       });
-      this.securityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS from anywhere');
+      if (internetFacing) {
+        this.securityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS from anywhere');
+      }
       this.httpsListener = this.loadBalancer.addListener('HttpsListener', {
         port: 443,
         protocol: elbv2.ApplicationProtocol.HTTPS,
@@ -151,11 +170,13 @@ export class PlatformLoadBalancer extends Construct {
       });
       acknowledge(this.httpListener, 'This listener serves nothing: it only redirects every request to HTTPS (301).',
         ...nistAndHipaa('ELBv2ACMCertificateRequired'));
-      new route53.ARecord(this, 'AliasRecord', {
-        zone: domain.hostedZone,
-        recordName: domain.domainName,
-        target: route53.RecordTarget.fromAlias(new route53targets.LoadBalancerTarget(this.loadBalancer)),
-      });
+      if (internetFacing) {
+        new route53.ARecord(this, 'AliasRecord', {
+          zone: domain.hostedZone,
+          recordName: domain.domainName,
+          target: route53.RecordTarget.fromAlias(new route53targets.LoadBalancerTarget(this.loadBalancer)),
+        });
+      }
       this.siteListener = this.httpsListener;
       this.siteUrl = `https://${domain.domainName}`;
     } else {
@@ -177,7 +198,7 @@ export class PlatformLoadBalancer extends Construct {
   public addNextjsService(service: NextjsService): elbv2.ApplicationTargetGroup {
     const idleSeconds = this.idleTimeout.toSeconds();
     if (!service.keepAliveTimeout.isUnresolved() && service.keepAliveTimeout.toSeconds({ integral: false }) <= idleSeconds) {
-      invalid('nextjs.keepAliveTimeout', service.keepAliveTimeout.toHumanString(), `It must exceed the load balancer's`
+      invalid('nextjs.keepAliveTimeout', service.keepAliveTimeout.toHumanString(), 'It must exceed the load balancer\'s'
         + ` idle timeout (loadBalancer.idleTimeout, ${idleSeconds} seconds), or Next.js closes connections the load`
         + ' balancer is about to reuse and requests fail with 502.');
     }
@@ -193,7 +214,7 @@ export class PlatformLoadBalancer extends Construct {
    */
   public addHasuraService(service: HasuraService): elbv2.ApplicationTargetGroup {
     if (this.idleTimeout.toSeconds() >= HASURA_IDLE_CLOSE_SECONDS) {
-      Annotations.of(this).addWarningV2('cdk-hasura-nextjs:idleTimeoutAboveHasura', `loadBalancer.idleTimeout is`
+      Annotations.of(this).addWarningV2('cdk-hasura-nextjs:idleTimeoutAboveHasura', 'loadBalancer.idleTimeout is'
         + ` ${this.idleTimeout.toSeconds()} seconds, but Hasura closes idle connections after ${HASURA_IDLE_CLOSE_SECONDS}`
         + ' seconds (not configurable): expect occasional 502s on the GraphQL API. Use 29 seconds or less.');
     }
@@ -205,6 +226,9 @@ export class PlatformLoadBalancer extends Construct {
     });
     scaleOnRequests(service.scalableTaskCount, service.autoScaling, targetGroup);
     if (service.consoleAllowedCidrs.length > 0) {
+      if (this.props.behindCloudFront) {
+        invalid('hasura.console', service.consoleAllowedCidrs, CONSOLE_BEHIND_CDN);
+      }
       this.consoleListener = this.loadBalancer.addListener('ConsoleListener', {
         port: CONSOLE_PORT,
         protocol: this.certificate ? elbv2.ApplicationProtocol.HTTPS : elbv2.ApplicationProtocol.HTTP,

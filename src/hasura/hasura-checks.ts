@@ -33,7 +33,7 @@ export function validateHasuraOptions(options: HasuraOptions, prefix: string): v
   const stopTimeout = options.stopTimeout;
   if (stopTimeout !== undefined && !stopTimeout.isUnresolved()
     && stopTimeout.toSeconds({ integral: false }) <= HASURA_GRACEFUL_SHUTDOWN_SECONDS) {
-    invalid(`${prefix}.stopTimeout`, stopTimeout.toHumanString(), `Hasura's graceful shutdown takes up to`
+    invalid(`${prefix}.stopTimeout`, stopTimeout.toHumanString(), 'Hasura\'s graceful shutdown takes up to'
       + ` ${HASURA_GRACEFUL_SHUTDOWN_SECONDS} seconds: use more than that, at most 120 seconds.`);
   }
   if (options.enabledApis !== undefined) {

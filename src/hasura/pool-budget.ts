@@ -1,6 +1,6 @@
 import { HasuraOptions } from './hasura-options';
-import { MAX_HEALTHY_PERCENT, maxSteadyTasks } from '../services/container-service';
 import { checkInteger, invalid } from '../private/validation';
+import { MAX_HEALTHY_PERCENT, maxSteadyTasks } from '../services/container-service';
 
 /**
  * Connections of `max_connections` that Hasura must leave free: 3 that RDS reserves for its own

@@ -200,7 +200,12 @@ export function createContainerService(scope: Construct, spec: ContainerServiceS
   acknowledgeTaskDefinition(taskDefinition);
 
   return {
-    logGroup, taskDefinition, container, securityGroup, service, scalableTaskCount,
+    logGroup,
+    taskDefinition,
+    container,
+    securityGroup,
+    service,
+    scalableTaskCount,
     serviceConnectNamespace: namespace,
   };
 }

@@ -1,0 +1,167 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
+import { Construct } from 'constructs';
+import { validateCdnOptions } from './cdn-checks';
+import { PlatformCdnProps } from './cdn-options';
+import { GRAPHQL_PATHS, NEXT_STATIC_PATH_PATTERN } from './paths';
+import { IMMUTABLE, immutableCachePolicy, securityHeadersPolicy } from './security-headers';
+import { acknowledge, nistAndHipaa } from '../private/acknowledge';
+import { acknowledgeBucketDeployment } from '../private/bucket-deployment';
+import { cloudFrontLogBucket } from '../private/log-bucket';
+
+/** The AWS-managed prefix list of the addresses CloudFront connects to origins from. */
+export const CLOUDFRONT_ORIGIN_FACING = 'com.amazonaws.global.cloudfront.origin-facing';
+
+/**
+ * CloudFront in front of an internal Application Load Balancer, reached through a CloudFront VPC
+ * origin over HTTPS, so the load balancer has no public address and admits only CloudFront.
+ *
+ * - `/_next/static/*`: content-hashed build files, cached a year and marked immutable, compressed;
+ *   from the load balancer, or from a bucket that keeps every build's files (`nextStaticAssetsPath`).
+ * - `/v1/graphql`, `/v1beta1/relay` and every other path (pages, API routes, `/_next/data`,
+ *   `/_next/image`): never cached, all methods, every viewer header, cookie and query string passed
+ *   on except `Host` (the origin sees the domain name, which its certificate covers); websockets pass.
+ *
+ * HTTPS only (HTTP redirects), TLS 1.2 (2021 policy) or later, HTTP/2 and HTTP/3, IPv6, standard logs
+ * to a bucket, and A and AAAA alias records for the domain.
+ */
+export class PlatformCdn extends Construct {
+  /** The distribution. */
+  public readonly distribution: cloudfront.Distribution;
+  /** The certificate the distribution serves (in us-east-1). */
+  public readonly certificate: acm.ICertificate;
+  /** The prefix list the load balancer admits HTTPS from. */
+  public readonly originFacingPrefixList: ec2.IPrefixList;
+  /** The bucket of CloudFront's standard logs, when access logs are on. */
+  public readonly accessLogBucket?: s3.Bucket;
+  /** The bucket that serves `/_next/static/*`, when `nextStaticAssetsPath` is set. */
+  public readonly staticAssetsBucket?: s3.Bucket;
+  /** The site's origin, `https://<domainName>`. */
+  public readonly siteUrl: string;
+
+  constructor(scope: Construct, id: string, props: PlatformCdnProps) {
+    super(scope, id);
+    validateCdnOptions(props, Stack.of(this), 'cdn');
+
+    this.certificate = props.certificate ?? new acm.Certificate(this, 'Certificate', {
+      domainName: props.domainName,
+      validation: acm.CertificateValidation.fromDns(props.hostedZone),
+    });
+
+    this.originFacingPrefixList = props.originFacingPrefixList
+      ?? ec2.PrefixList.fromLookup(this, 'OriginFacing', { prefixListName: CLOUDFRONT_ORIGIN_FACING });
+    props.loadBalancer.connections.allowFrom(this.originFacingPrefixList, ec2.Port.tcp(443),
+      'HTTPS from CloudFront (VPC origin)');
+
+    const loadBalancerOrigin = origins.VpcOrigin.withApplicationLoadBalancer(props.loadBalancer, {
+      // CloudFront connects with this name (SNI and certificate check), so the load balancer's
+      // certificate for the domain is valid for it; the load balancer's own DNS name is not.
+      domainName: props.domainName,
+      protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+      httpsPort: 443,
+      originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+      readTimeout: Duration.seconds(props.originReadTimeoutSeconds ?? 60),
+    });
+
+    const dynamic: cloudfront.BehaviorOptions = {
+      origin: loadBalancerOrigin,
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+      cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+      originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      // The application's own headers win; these fill in what it does not send.
+      responseHeadersPolicy: securityHeadersPolicy(this, 'SecurityHeaders', { override: false }),
+    };
+
+    this.staticAssetsBucket = props.nextStaticAssetsPath === undefined
+      ? undefined : this.createStaticAssets(props.nextStaticAssetsPath);
+    const staticOrigin = this.staticAssetsBucket === undefined
+      ? loadBalancerOrigin : origins.S3BucketOrigin.withOriginAccessControl(this.staticAssetsBucket);
+    const immutable: cloudfront.BehaviorOptions = {
+      origin: staticOrigin,
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
+      cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD_OPTIONS,
+      cachePolicy: immutableCachePolicy(this, 'StaticCachePolicy'),
+      compress: true,
+      responseHeadersPolicy: securityHeadersPolicy(this, 'StaticHeaders', { override: false, cacheControl: IMMUTABLE }),
+    };
+
+    const accessLogs = props.accessLogs ?? true;
+    if (accessLogs) {
+      this.accessLogBucket = cloudFrontLogBucket(this, 'AccessLogs', props.accessLogRetentionDays ?? 90);
+    }
+
+    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+      comment: `${props.domainName}: Next.js and Hasura through a VPC origin`,
+      domainNames: [props.domainName],
+      certificate: this.certificate,
+      minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      enableIpv6: true,
+      defaultBehavior: dynamic,
+      additionalBehaviors: {
+        [NEXT_STATIC_PATH_PATTERN]: immutable,
+        ...Object.fromEntries(GRAPHQL_PATHS.map((path) => [path, dynamic])),
+      },
+      enableLogging: accessLogs,
+      logBucket: this.accessLogBucket,
+      logFilePrefix: accessLogs ? 'cloudfront/' : undefined,
+      webAclId: props.webAclArn,
+    });
+    if (!accessLogs) {
+      acknowledge(this.distribution, 'Access logs were turned off explicitly (cdn.accessLogs is false).', 'AwsSolutions-CFR3');
+    }
+    acknowledgeCdnDefaults(this.distribution, props.webAclArn !== undefined);
+
+    const target = route53.RecordTarget.fromAlias(new route53targets.CloudFrontTarget(this.distribution));
+    new route53.ARecord(this, 'AliasRecord', { zone: props.hostedZone, recordName: props.domainName, target });
+    new route53.AaaaRecord(this, 'AliasRecordIpv6', { zone: props.hostedZone, recordName: props.domainName, target });
+    this.siteUrl = `https://${props.domainName}`;
+  }
+
+  /** A bucket that keeps every build's `.next/static` files, filled at deploy time without pruning. */
+  private createStaticAssets(localPath: string): s3.Bucket {
+    const bucket = new s3.Bucket(this, 'StaticAssets', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledge(bucket, 'Build output that every visitor downloads through CloudFront; it is reproducible from the'
+      + ' application\'s source, so neither server access logs nor a replica protect anything.',
+    'AwsSolutions-S1', ...nistAndHipaa('S3BucketLoggingEnabled'), ...nistAndHipaa('S3BucketReplicationEnabled'));
+    acknowledge(bucket, 'Public JavaScript and CSS of the site: SSE-S3 encrypts it at rest; a KMS key would only add'
+      + ' a key policy for CloudFront and a cost per request.', ...nistAndHipaa('S3DefaultEncryptionKMS'));
+    const deployment = new s3deploy.BucketDeployment(this, 'StaticAssetsDeployment', {
+      sources: [s3deploy.Source.asset(localPath)],
+      destinationBucket: bucket,
+      destinationKeyPrefix: '_next/static/',
+      // Earlier builds' chunks stay, so pages rendered by tasks of the previous build still load.
+      prune: false,
+      retainOnDelete: true,
+      cacheControl: [s3deploy.CacheControl.fromString(IMMUTABLE)],
+    });
+    acknowledgeBucketDeployment(deployment);
+    return bucket;
+  }
+}
+
+/** Acknowledges what the CDN leaves to the user: geo restrictions, and a web ACL when none is given. */
+export function acknowledgeCdnDefaults(distribution: cloudfront.Distribution, hasWebAcl: boolean): void {
+  acknowledge(distribution, 'The site is meant for visitors anywhere; which countries to refuse is a business'
+    + ' decision, so no geo restriction is imposed.', 'AwsSolutions-CFR1');
+  if (!hasWebAcl) {
+    acknowledge(distribution, 'No web ACL was given (webAcl or a web ACL ARN). WAF rules must be tuned to the'
+      + ' application, so none is imposed; PlatformWebAcl offers a managed one.', 'AwsSolutions-CFR2');
+  }
+}
