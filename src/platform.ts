@@ -21,7 +21,21 @@ import { planNetwork } from './network/network-plan';
 import { validateNextjsOptions } from './nextjs/nextjs-checks';
 import { NextjsOptions } from './nextjs/nextjs-options';
 import { NextjsService } from './nextjs/nextjs-service';
+import { PlatformBackup } from './operations/backup';
+import { validateBackupOptions } from './operations/backup-checks';
+import { PlatformBackupOptions } from './operations/backup-options';
+import { PlatformBudget } from './operations/budget';
+import { validateBudgetOptions } from './operations/budget-checks';
+import { PlatformBudgetOptions } from './operations/budget-options';
+import { PlatformCostModel } from './operations/cost-model';
+import { CostEstimate } from './operations/cost-model-options';
+import { PlatformMonitoring } from './operations/monitoring';
+import { DATABASE_CLASSES } from './operations/prices';
+import { validateMonitoringOptions } from './operations/monitoring-checks';
+import { PlatformMonitoringOptions } from './operations/monitoring-options';
+import { costModelPropsOf } from './operations/platform-cost';
 import { invalid } from './private/validation';
+import { DEFAULT_TASK } from './services/container-service';
 
 /** Props of {@link HasuraNextjsPlatform}. */
 export interface HasuraNextjsPlatformProps {
@@ -93,6 +107,30 @@ export interface HasuraNextjsPlatformProps {
    * @default - a key with yearly rotation is created and retained
    */
   readonly encryptionKey?: kms.IKey;
+
+  /**
+   * CloudWatch alarms on the load balancer, both services and the database, notifying an encrypted
+   * SNS topic, and a dashboard.
+   *
+   * @default - no alarms, no dashboard
+   */
+  readonly monitoring?: PlatformMonitoringOptions;
+
+  /**
+   * A monthly AWS Budget with actual and forecast notifications, to e-mail and to the alarm topic
+   * when `monitoring` is on.
+   *
+   * @default - no budget
+   */
+  readonly budget?: PlatformBudgetOptions;
+
+  /**
+   * Daily AWS Backup snapshots of the database into a vault encrypted with the platform key,
+   * optionally copied to a vault in another region.
+   *
+   * @default - only the database's automated backups (`database.backupRetention`)
+   */
+  readonly backup?: PlatformBackupOptions;
 }
 
 const PLATFORM_NAME = /^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/;
@@ -132,10 +170,19 @@ export class HasuraNextjsPlatform extends Construct {
   public readonly siteUrl: string;
   /** The public GraphQL endpoint, `<siteUrl>/v1/graphql`. */
   public readonly graphqlUrl: string;
+  /** Alarms, their topic and the dashboard, when `monitoring` is set. */
+  public readonly monitoring?: PlatformMonitoring;
+  /** The monthly budget, when `budget` is set. */
+  public readonly budget?: PlatformBudget;
+  /** The AWS Backup plan and vault, when `backup` is set. */
+  public readonly backup?: PlatformBackup;
+
+  private readonly props: HasuraNextjsPlatformProps;
 
   constructor(scope: Construct, id: string, props: HasuraNextjsPlatformProps) {
     super(scope, id);
     validatePlatformProps(this, props);
+    this.props = props;
 
     this.platformName = props.platformName
       ?? Names.uniqueResourceName(this, { maxLength: 32, separator: '-' }).toLowerCase();
@@ -197,6 +244,44 @@ export class HasuraNextjsPlatform extends Construct {
 
     this.nextjsTargetGroup = this.ingress.addNextjsService(this.nextjs);
     this.hasuraTargetGroup = this.ingress.addHasuraService(this.hasura);
+
+    // Day-two operations: alarms and dashboard, budget, backups. Each only when asked for.
+    if (props.monitoring) {
+      this.monitoring = new PlatformMonitoring(this, 'Monitoring', {
+        ...props.monitoring,
+        platformName: this.platformName,
+        encryptionKey,
+        loadBalancer: this.loadBalancer,
+        services: [
+          { displayName: 'hasura', service: this.hasura.service, targetGroup: this.hasuraTargetGroup, minimumTasks: props.hasura?.desiredCount ?? DEFAULT_TASK.desiredCount },
+          { displayName: 'nextjs', service: this.nextjs.service, targetGroup: this.nextjsTargetGroup, minimumTasks: props.nextjs.desiredCount ?? DEFAULT_TASK.desiredCount },
+        ],
+        database: {
+          instance: this.database.instance,
+          instanceType: props.database?.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MICRO),
+          maxAllocatedStorageGiB: props.database?.maxAllocatedStorageGiB ?? 40,
+          maxConnections: estimatedMaxConnections(props.database?.instanceType),
+        },
+      });
+    }
+    if (props.budget) {
+      this.budget = new PlatformBudget(this, 'Budget', {
+        ...props.budget,
+        platformName: this.platformName,
+        topic: this.monitoring?.topic,
+      });
+    }
+    if (props.backup) {
+      this.backup = new PlatformBackup(this, 'Backup', { ...props.backup, database: this.database.instance, encryptionKey });
+    }
+  }
+
+  /**
+   * The modeled monthly cost of this platform as configured, line by line, at us-east-1 list prices.
+   * Usage-driven lines rest on the model's stated assumptions; see {@link PlatformCostModel}.
+   */
+  public costEstimate(): CostEstimate {
+    return PlatformCostModel.estimate(costModelPropsOf(this.props));
   }
 
   /**
@@ -256,4 +341,21 @@ function validatePlatformProps(scope: Construct, props: HasuraNextjsPlatformProp
   validateNextjsOptions(props.nextjs, 'nextjs', NEXTJS_PLATFORM_NAMES);
   validateLoadBalancerOptions(props.loadBalancer ?? {}, 'loadBalancer');
   validateDomainOptions(props.domain, 'domain');
+  validateMonitoringOptions(props.monitoring ?? {}, 'monitoring');
+  if (props.budget) {
+    validateBudgetOptions(props.budget, 'budget', props.monitoring !== undefined);
+  }
+  if (props.backup) {
+    validateBackupOptions(props.backup, 'backup', Stack.of(scope));
+  }
+}
+
+/**
+ * PostgreSQL's max_connections on RDS for a class, `LEAST(DBInstanceClassMemory / 9531392, 5000)`,
+ * with the class memory taken as 75% of nominal: RDS reserves part of it, and 1 GiB classes
+ * report 81 to 87 connections, so the estimate errs low and the connection alarm early.
+ */
+function estimatedMaxConnections(instanceType: ec2.InstanceType | undefined): number {
+  const memoryGiB = DATABASE_CLASSES.get((instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MICRO)).toString())?.memoryGiB ?? 1;
+  return Math.min(Math.floor(memoryGiB * 0.75 * 1024 ** 3 / 9531392), 5000);
 }

@@ -1,11 +1,13 @@
 // The recommended production setup: the Hasura Blog topology served over HTTPS on a custom domain
 // (DNS-validated certificate, HTTP redirected to HTTPS, alias record in Route 53), with a Multi-AZ
-// database, the console reachable only from the operators' network over TLS, and a WAF web ACL.
+// database, the console reachable only from the operators' network over TLS, a WAF web ACL, alarms
+// on every part of the request path with a dashboard, a monthly budget, and daily backups copied to
+// another region.
 //
 // In your own app, import from 'cdk-hasura-nextjs' instead of '../../src', and look the hosted zone
 // up with route53.HostedZone.fromLookup.
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { HasuraNextjsPlatform } from '../../src';
@@ -31,7 +33,13 @@ export function createStack(app: App): Stack {
     },
     hasura: { console: { allowedCidrs: ['203.0.113.0/24'] } },
     nextjs: { image: ecs.ContainerImage.fromAsset(path.join(__dirname, '..', 'nextjs-app')) },
-    database: { multiAz: true },
+    database: { multiAz: true, instanceIdentifier: 'hasura-blog' },
+    monitoring: { alarmEmails: ['ops@example.com'] },
+    budget: { monthlyLimitUsd: 300, emails: ['billing@example.com'] },
+    backup: {
+      retention: Duration.days(35),
+      copyToVaultArn: 'arn:aws:backup:us-west-2:111122223333:backup-vault:hasura-blog-dr',
+    },
   });
   return stack;
 }
