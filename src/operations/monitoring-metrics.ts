@@ -10,7 +10,6 @@ export function runningTaskCount(service: ecs.BaseService, period: Duration): cl
     dimensionsMap: { ClusterName: service.cluster.clusterName, ServiceName: service.serviceName },
     statistic: 'Minimum',
     period,
-    label: 'Running tasks',
   });
 }
 

@@ -13,5 +13,5 @@ export function allowServiceToPublishWithKey(key: kms.IKey, service: string, sid
     actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
     resources: ['*'],
     conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(key).account } },
-  }), false);
+  }));
 }
