@@ -30,10 +30,10 @@ import { PlatformBudgetOptions } from './operations/budget-options';
 import { PlatformCostModel } from './operations/cost-model';
 import { CostEstimate } from './operations/cost-model-options';
 import { PlatformMonitoring } from './operations/monitoring';
-import { DATABASE_CLASSES } from './operations/prices';
 import { validateMonitoringOptions } from './operations/monitoring-checks';
 import { PlatformMonitoringOptions } from './operations/monitoring-options';
 import { costModelPropsOf } from './operations/platform-cost';
+import { DATABASE_CLASSES } from './operations/prices';
 import { invalid } from './private/validation';
 import { DEFAULT_TASK } from './services/container-service';
 
@@ -356,6 +356,7 @@ function validatePlatformProps(scope: Construct, props: HasuraNextjsPlatformProp
  * report 81 to 87 connections, so the estimate errs low and the connection alarm early.
  */
 function estimatedMaxConnections(instanceType: ec2.InstanceType | undefined): number {
-  const memoryGiB = DATABASE_CLASSES.get((instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MICRO)).toString())?.memoryGiB ?? 1;
+  const instanceClass = (instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MICRO)).toString();
+  const memoryGiB = DATABASE_CLASSES.get(instanceClass)?.memoryGiB ?? 1;
   return Math.min(Math.floor(memoryGiB * 0.75 * 1024 ** 3 / 9531392), 5000);
 }

@@ -10,8 +10,8 @@ import { PlatformDashboard } from './dashboard';
 import { checkMonitoredResources, databaseMemoryGiB, pascalCase } from './monitored-checks';
 import { MonitoredDatabase, MonitoredService } from './monitored-resources';
 import { validateMonitoringOptions } from './monitoring-checks';
-import { PlatformMonitoringOptions } from './monitoring-options';
 import { runningTaskCount } from './monitoring-metrics';
+import { PlatformMonitoringOptions } from './monitoring-options';
 import { isBurstable } from './prices';
 import { allowServiceToPublishWithKey } from '../private/service-key-access';
 

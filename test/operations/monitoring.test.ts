@@ -3,8 +3,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { PlatformMonitoring } from '../../src';
-import { synthPlatform, testStack } from '../util';
+import { HasuraNextjsPlatform, PlatformMonitoring } from '../../src';
+import { NEXTJS_IMAGE, synthPlatform, testStack } from '../util';
 
 /** The one alarm called `<platformName>-<suffix>`. */
 function alarm(template: Template, suffix: string): { [key: string]: any } {
@@ -76,11 +76,13 @@ describe('monitoring on, defaults', () => {
 
   test('CloudWatch may use the platform key to publish', () => {
     template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
-        Sid: 'AllowCloudWatchAlarmsToPublish',
-        Principal: { Service: 'cloudwatch.amazonaws.com' },
-        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-      })]) },
+      KeyPolicy: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Sid: 'AllowCloudWatchAlarmsToPublish',
+          Principal: { Service: 'cloudwatch.amazonaws.com' },
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        })]),
+      },
     });
   });
 
@@ -98,8 +100,12 @@ test('thresholds are props', () => {
   const { template } = synthPlatform({
     platformName: 'blog',
     monitoring: {
-      loadBalancerErrorPercent: 5, targetResponseTimeP99: Duration.millis(800), serviceCpuPercent: 70,
-      databaseFreeStoragePercent: 20, databaseConnectionsPercent: 50, dashboard: false,
+      loadBalancerErrorPercent: 5,
+      targetResponseTimeP99: Duration.millis(800),
+      serviceCpuPercent: 70,
+      databaseFreeStoragePercent: 20,
+      databaseConnectionsPercent: 50,
+      dashboard: false,
     },
     database: { maxAllocatedStorageGiB: 100, instanceType: new ec2.InstanceType('m6g.large') },
   });
@@ -123,8 +129,7 @@ test('monitoring off: no alarm, topic or dashboard', () => {
 test('a topic of your own is notified instead of a new one', () => {
   const stack = testStack();
   const topic = sns.Topic.fromTopicArn(stack, 'Ops', 'arn:aws:sns:us-east-1:123456789012:ops');
-  const { HasuraNextjsPlatform } = require('../../src');
-  new HasuraNextjsPlatform(stack, 'Platform', { nextjs: { image: require('../util').NEXTJS_IMAGE }, monitoring: { alarmTopic: topic } });
+  new HasuraNextjsPlatform(stack, 'Platform', { nextjs: { image: NEXTJS_IMAGE }, monitoring: { alarmTopic: topic } });
   const template = Template.fromStack(stack);
   template.resourceCountIs('AWS::SNS::Topic', 0);
   for (const { Properties: p } of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
