@@ -180,3 +180,18 @@ describe('bad input names the prop', () => {
     Template.fromStack(stack).resourceCountIs('AWS::KMS::Key', 0);
   });
 });
+
+test('hasura-blog-https watches every part of the request path, with a dashboard, budget and cross-region copies', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const template = Template.fromStack(require('../../examples/hasura-blog-https/main').createStack(require('../../examples/example-app').exampleApp()));
+  const names = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties.AlarmName).sort();
+  expect(names).toEqual(['database-connections', 'database-cpu', 'database-cpu-credits', 'database-free-storage', 'database-freeable-memory',
+    'hasura-5xx', 'hasura-cpu', 'hasura-latency-p99', 'hasura-memory', 'hasura-running-tasks', 'hasura-unhealthy-targets',
+    'load-balancer-5xx', 'nextjs-5xx', 'nextjs-cpu', 'nextjs-latency-p99', 'nextjs-memory', 'nextjs-running-tasks',
+    'nextjs-unhealthy-targets'].map((suffix) => `hasura-blog-${suffix}`));
+  template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  template.resourceCountIs('AWS::Budgets::Budget', 1);
+  template.hasResourceProperties('AWS::Backup::BackupPlan', {
+    BackupPlan: { BackupPlanRule: [Match.objectLike({ CopyActions: [Match.objectLike({ DestinationBackupVaultArn: Match.stringLikeRegexp(':us-west-2:') })] })] },
+  });
+});
