@@ -2,6 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
+import { HasuraNextjsPlatform } from '../src';
 import { exampleApp } from './example-app';
 
 interface ExampleModule {
@@ -15,8 +16,17 @@ export function exampleNames(): string[] {
     .sort();
 }
 
-/** Synthesizes one example into examples/<name>/cdk.out and returns its template file. */
-export function synthExample(name: string): string {
+/** The modeled monthly cost of the platform in `stack`, in whole US dollars. */
+export function modeledMonthlyUsd(stack: Stack): number {
+  const platform = stack.node.findAll().find((c): c is HasuraNextjsPlatform => c instanceof HasuraNextjsPlatform);
+  if (!platform) {
+    throw new Error(`${stack.stackName} has no HasuraNextjsPlatform`);
+  }
+  return Math.round(platform.costEstimate().totalMonthlyUsd);
+}
+
+/** Synthesizes one example into examples/<name>/cdk.out; returns its template file and modeled cost. */
+export function synthExample(name: string): { templateFile: string; monthlyUsd: number } {
   const outdir = path.join(__dirname, name, 'cdk.out');
   fs.rmSync(outdir, { recursive: true, force: true });
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -24,15 +34,15 @@ export function synthExample(name: string): string {
   const app = exampleApp(outdir);
   const stack = example.createStack(app);
   app.synth();
-  return path.join(outdir, stack.templateFile);
+  return { templateFile: path.join(outdir, stack.templateFile), monthlyUsd: modeledMonthlyUsd(stack) };
 }
 
 if (require.main === module) {
   for (const name of exampleNames()) {
     const started = Date.now();
-    const template = synthExample(name);
+    const { templateFile: template, monthlyUsd } = synthExample(name);
     const bytes = fs.statSync(template).size;
     const resources = Object.keys(JSON.parse(fs.readFileSync(template, 'utf8')).Resources).length;
-    console.log(`${name}: ${path.relative(process.cwd(), template)} (${resources} resources, ${bytes} bytes, ${Date.now() - started} ms)`);
+    console.log(`${name}: ${path.relative(process.cwd(), template)} (${resources} resources, ${bytes} bytes, ${Date.now() - started} ms) $${monthlyUsd}/month`);
   }
 }

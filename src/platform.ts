@@ -28,8 +28,21 @@ import { planNetwork } from './network/network-plan';
 import { validateNextjsOptions } from './nextjs/nextjs-checks';
 import { NextjsOptions } from './nextjs/nextjs-options';
 import { NextjsService } from './nextjs/nextjs-service';
+import { PlatformBackup } from './operations/backup';
+import { validateBackupOptions } from './operations/backup-checks';
+import { PlatformBackupOptions } from './operations/backup-options';
+import { PlatformBudget } from './operations/budget';
+import { validateBudgetOptions } from './operations/budget-checks';
+import { PlatformBudgetOptions } from './operations/budget-options';
+import { PlatformCostModel } from './operations/cost-model';
+import { CostEstimate } from './operations/cost-model-options';
+import { PlatformMonitoring } from './operations/monitoring';
+import { validateMonitoringOptions } from './operations/monitoring-checks';
+import { PlatformMonitoringOptions } from './operations/monitoring-options';
+import { costModelPropsOf } from './operations/platform-cost';
 import { logsEncryptionKey } from './private/logs-key';
 import { invalid } from './private/validation';
+import { DEFAULT_TASK } from './services/container-service';
 
 /** Props of {@link HasuraNextjsPlatform}. */
 export interface HasuraNextjsPlatformProps {
@@ -121,6 +134,30 @@ export interface HasuraNextjsPlatformProps {
    * @default - a key with yearly rotation is created and retained
    */
   readonly encryptionKey?: kms.IKey;
+
+  /**
+   * CloudWatch alarms on the load balancer, both services and the database, notifying an encrypted
+   * SNS topic, and a dashboard.
+   *
+   * @default - no alarms, no dashboard
+   */
+  readonly monitoring?: PlatformMonitoringOptions;
+
+  /**
+   * A monthly AWS Budget with actual and forecast notifications, to e-mail and to the alarm topic
+   * when `monitoring` is on.
+   *
+   * @default - no budget
+   */
+  readonly budget?: PlatformBudgetOptions;
+
+  /**
+   * Daily AWS Backup snapshots of the database into a vault encrypted with the platform key,
+   * optionally copied to a vault in another region.
+   *
+   * @default - only the database's automated backups (`database.backupRetention`)
+   */
+  readonly backup?: PlatformBackupOptions;
 }
 
 const PLATFORM_NAME = /^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/;
@@ -164,10 +201,19 @@ export class HasuraNextjsPlatform extends Construct {
   public readonly siteUrl: string;
   /** The public GraphQL endpoint, `<siteUrl>/v1/graphql`. */
   public readonly graphqlUrl: string;
+  /** Alarms, their topic and the dashboard, when `monitoring` is set. */
+  public readonly monitoring?: PlatformMonitoring;
+  /** The monthly budget, when `budget` is set. */
+  public readonly budget?: PlatformBudget;
+  /** The AWS Backup plan and vault, when `backup` is set. */
+  public readonly backup?: PlatformBackup;
+
+  private readonly props: HasuraNextjsPlatformProps;
 
   constructor(scope: Construct, id: string, props: HasuraNextjsPlatformProps) {
     super(scope, id);
     validatePlatformProps(this, props);
+    this.props = props;
 
     this.platformName = props.platformName
       ?? Names.uniqueResourceName(this, { maxLength: 32, separator: '-' }).toLowerCase();
@@ -266,6 +312,53 @@ export class HasuraNextjsPlatform extends Construct {
         hostedZone: props.domain.hostedZone,
       });
     }
+    // Day-two operations: alarms and dashboard, budget, backups. Each only when asked for.
+    if (props.monitoring) {
+      this.monitoring = new PlatformMonitoring(this, 'Monitoring', {
+        ...props.monitoring,
+        platformName: this.platformName,
+        encryptionKey,
+        loadBalancer: this.loadBalancer,
+        services: [
+          {
+            displayName: 'hasura',
+            service: this.hasura.service,
+            targetGroup: this.hasuraTargetGroup,
+            minimumTasks: minimumTasks(props.hasura ?? {}),
+          },
+          {
+            displayName: 'nextjs',
+            service: this.nextjs.service,
+            targetGroup: this.nextjsTargetGroup,
+            minimumTasks: minimumTasks(props.nextjs),
+          },
+        ],
+        database: {
+          instance: this.database.instance,
+          instanceType: props.database?.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MICRO),
+          maxAllocatedStorageGiB: props.database?.maxAllocatedStorageGiB ?? 40,
+          maxConnections: this.database.maxConnections,
+        },
+      });
+    }
+    if (props.budget) {
+      this.budget = new PlatformBudget(this, 'Budget', {
+        ...props.budget,
+        platformName: this.platformName,
+        topic: this.monitoring?.topic,
+      });
+    }
+    if (props.backup) {
+      this.backup = new PlatformBackup(this, 'Backup', { ...props.backup, database: this.database.instance, encryptionKey });
+    }
+  }
+
+  /**
+   * The modeled monthly cost of this platform as configured, line by line, at us-east-1 list prices.
+   * Usage-driven lines rest on the model's stated assumptions; see {@link PlatformCostModel}.
+   */
+  public costEstimate(): CostEstimate {
+    return PlatformCostModel.estimate(costModelPropsOf(this.props));
   }
 
   /** The platform's own key for its log groups, secrets and database storage. */
@@ -296,7 +389,19 @@ function validatePlatformProps(scope: Construct, props: HasuraNextjsPlatformProp
   validateNextjsOptions(props.nextjs, 'nextjs', NEXTJS_PLATFORM_NAMES);
   validateLoadBalancerOptions(props.loadBalancer ?? {}, 'loadBalancer');
   validateDomainOptions(props.domain, 'domain');
+  validateMonitoringOptions(props.monitoring ?? {}, 'monitoring');
+  if (props.budget) {
+    validateBudgetOptions(props.budget, 'budget', props.monitoring !== undefined);
+  }
+  if (props.backup) {
+    validateBackupOptions(props.backup, 'backup', Stack.of(scope));
+  }
   validateEdgeProps(Stack.of(scope), props);
+}
+
+/** The fewest tasks a service runs outside a deploy: its scaling floor, or its fixed count. */
+function minimumTasks(options: { desiredCount?: number; autoScaling?: { minTasks: number } }): number {
+  return options.autoScaling?.minTasks ?? options.desiredCount ?? DEFAULT_TASK.desiredCount;
 }
 
 /** Checks the CDN and web ACL props against each other and the rest. */

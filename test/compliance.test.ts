@@ -69,6 +69,8 @@ const ACKNOWLEDGED_RULES = [
   'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-us-east-1/*]',
   'AwsSolutions-IAM5[Resource::*]',
   'AwsSolutions-L1',
+  'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
+  'AwsSolutions-RDS2',
   'AwsSolutions-RDS10',
   'AwsSolutions-RDS11',
   'AwsSolutions-RDS3',
@@ -86,6 +88,7 @@ const ACKNOWLEDGED_RULES = [
   'HIPAA.Security-RDSInBackupPlan',
   'HIPAA.Security-RDSInstanceDeletionProtectionEnabled',
   'HIPAA.Security-RDSMultiAZSupport',
+  'HIPAA.Security-RDSStorageEncrypted',
   'HIPAA.Security-S3BucketLoggingEnabled',
   'HIPAA.Security-S3BucketReplicationEnabled',
   'HIPAA.Security-S3DefaultEncryptionKMS',
@@ -104,6 +107,7 @@ const ACKNOWLEDGED_RULES = [
   'NIST.800.53.R5-RDSInBackupPlan',
   'NIST.800.53.R5-RDSInstanceDeletionProtectionEnabled',
   'NIST.800.53.R5-RDSMultiAZSupport',
+  'NIST.800.53.R5-RDSStorageEncrypted',
   'NIST.800.53.R5-S3BucketLoggingEnabled',
   'NIST.800.53.R5-S3BucketReplicationEnabled',
   'NIST.800.53.R5-S3DefaultEncryptionKMS',
@@ -127,8 +131,22 @@ function optOutApp(): App {
   return app;
 }
 
+/** A platform restored from a snapshot, with monitoring on a topic of its own key. */
+function restoredApp(): App {
+  const app = new App({
+    context: { [`availability-zones:account=${TEST_ENV.account}:region=${TEST_ENV.region}`]: TEST_AZS },
+  });
+  const stack = new Stack(app, 'Restored', { env: TEST_ENV });
+  new HasuraNextjsPlatform(stack, 'Platform', {
+    nextjs: { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/example/web:1') },
+    database: { snapshotIdentifier: 'hasura-blog-before-upgrade' },
+    monitoring: {},
+  });
+  return app;
+}
+
 const apps: Array<[string, () => App]> = [...exampleNames().map((name) => [name, () => appOf(name)] as [string, () => App]),
-  ['every opt-out', optOutApp]];
+  ['every opt-out', optOutApp], ['restored from a snapshot', restoredApp]];
 
 describe.each(apps)('%s', (_name, makeApp) => {
   test('has no unacknowledged finding in any of the three packs', () => {

@@ -217,7 +217,11 @@ describe('options', () => {
       nextjs: {
         image: NEXTJS_IMAGE,
         autoScaling: {
-          minTasks: 3, maxTasks: 9, cpuTargetPercent: 50, memoryTargetPercent: 70, requestsPerTarget: 600,
+          minTasks: 3,
+          maxTasks: 9,
+          cpuTargetPercent: 50,
+          memoryTargetPercent: 70,
+          requestsPerTarget: 600,
           scaleInCooldown: Duration.minutes(10),
         },
       },

@@ -86,6 +86,7 @@ const nextjs = (changes: Partial<HasuraNextjsPlatformProps['nextjs']>): Edit =>
 const loadBalancer = (changes: HasuraNextjsPlatformProps['loadBalancer']): Edit =>
   (props) => ({ ...props, loadBalancer: { ...props.loadBalancer, ...changes } });
 
+const withMonitoring: Edit = (props) => ({ ...props, monitoring: { alarmEmails: ['ops@example.com'] } });
 const withoutConsole: Edit = (props) => ({ ...props, hasura: { ...props.hasura, console: undefined } });
 
 const importedSecret = (scope: Construct, name: string) => ecs.Secret.fromSecretsManager(
@@ -181,6 +182,13 @@ const everydayEdits: UpdateCase[] = [
   { name: 'database max_connections set explicitly', edit: database({ maxConnections: 100 }) },
   { name: 'Hasura stop timeout and health-check grace period changed', edit: hasura({ stopTimeout: Duration.seconds(120), healthCheckGracePeriod: Duration.seconds(120) }) },
   { name: 'NAT gateways 2 -> 1', edit: network({ natGateways: 1 }) },
+  { name: 'monitoring turned on (alarms, topic, dashboard)', edit: withMonitoring },
+  { name: 'monitoring turned off', before: withMonitoring, edit: (props) => ({ ...props, monitoring: undefined }) },
+  { name: 'a monthly budget is added', edit: (props) => ({ ...props, budget: { monthlyLimitUsd: 300, emails: ['billing@example.com'] } }) },
+  {
+    name: 'daily backups copied to another region are added',
+    edit: (props) => ({ ...props, backup: { copyToVaultArn: 'arn:aws:backup:us-west-2:111122223333:backup-vault:hasura-blog-dr' } }),
+  },
   { name: 'NAT gateways 1 -> 2', before: network({ natGateways: 1 }), edit: network({ natGateways: 2 }) },
 ];
 
@@ -263,6 +271,11 @@ const creationOnlyEdits: CreationOnlyCase[] = [
     name: 'encryptionKey of your own re-encrypts the database storage (replacement) and orphans the platform\'s key (retained)',
     edit: (props, imports) => ({ ...props, encryptionKey: ownKey(imports) }),
     lost: ['AWS::KMS::Key WILL_ORPHAN', 'AWS::RDS::DBInstance WILL_REPLACE (KmsKeyId)'],
+  },
+  {
+    name: 'database.snapshotIdentifier set restores into a new instance: it REPLACES the database (the old one leaves its final snapshot)',
+    edit: database({ snapshotIdentifier: 'hasura-blog-before-upgrade' }),
+    lost: ['AWS::RDS::DBInstance WILL_REPLACE (DBName, DBSnapshotIdentifier, KmsKeyId, MasterUsername, StorageEncrypted)'],
   },
   {
     name: 'network.flowLogs off orphans the flow log group (retained)',

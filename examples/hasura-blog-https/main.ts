@@ -1,6 +1,8 @@
 // The recommended production setup: the Hasura Blog topology served over HTTPS on a custom domain
 // (DNS-validated certificate, HTTP redirected to HTTPS, alias record in Route 53), with a Multi-AZ
-// database, the console reachable only from the operators' network over TLS, and a WAF web ACL.
+// database, the console reachable only from the operators' network over TLS, a WAF web ACL, alarms
+// on every part of the request path with a dashboard, a monthly budget, and daily backups copied to
+// another region.
 // Both services autoscale on Graviton (ARM64): Hasura between 2 and 4 tasks, Next.js between 2 and 8
 // (CPU, memory and requests per task). db.t4g.small gives the database 168 connections, so each
 // Hasura task gets a pool of 10 even when 8 Hasura tasks run during a deploy at the scaling maximum.
@@ -8,7 +10,7 @@
 // In your own app, import from 'cdk-hasura-nextjs' instead of '../../src', and look the hosted zone
 // up with route53.HostedZone.fromLookup.
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -48,6 +50,13 @@ export function createStack(app: App): Stack {
     database: {
       instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.SMALL),
       multiAz: true,
+      instanceIdentifier: 'hasura-blog',
+    },
+    monitoring: { alarmEmails: ['ops@example.com'] },
+    budget: { monthlyLimitUsd: 300, emails: ['billing@example.com'] },
+    backup: {
+      retention: Duration.days(35),
+      copyToVaultArn: 'arn:aws:backup:us-west-2:111122223333:backup-vault:hasura-blog-dr',
     },
   });
   return stack;

@@ -15,6 +15,8 @@ export const DATABASE_MASTER_USERNAME = 'postgres';
 
 const BACKUP_WINDOW = /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/;
 const MAINTENANCE_WINDOW = /^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d$/;
+const INSTANCE_IDENTIFIER = /^[a-z](?!.*--)[a-z0-9-]{0,62}(?<!-)$/;
+const SNAPSHOT_IDENTIFIER = /^(arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:snapshot:)?[a-zA-Z][a-zA-Z0-9-:]{0,254}$/;
 const DATABASE_NAME = /^[a-zA-Z][a-zA-Z0-9_]{0,62}$/;
 
 /**
@@ -43,6 +45,10 @@ export function validateDatabaseOptions(options: PlatformDatabaseOptions, prefix
     'Use "ddd:hh24:mi-ddd:hh24:mi" in UTC, e.g. "mon:04:00-mon:05:00".');
   checkPattern(`${prefix}.databaseName`, options.databaseName, DATABASE_NAME,
     'Start with a letter; use letters, digits and underscores, at most 63 characters.');
+  checkPattern(`${prefix}.instanceIdentifier`, options.instanceIdentifier, INSTANCE_IDENTIFIER,
+    'Start with a letter; use lower-case letters, digits and single hyphens, at most 63 characters, not ending with a hyphen.');
+  checkPattern(`${prefix}.snapshotIdentifier`, options.snapshotIdentifier, SNAPSHOT_IDENTIFIER,
+    'Use a DB snapshot name such as "rds:hasura-2025-01-31-03-05" or "before-upgrade", or a snapshot ARN.');
   if (options.removalPolicy === RemovalPolicy.DESTROY && (options.deletionProtection ?? true)) {
     invalid(`${prefix}.removalPolicy`, 'DESTROY',
       `Deleting the database needs ${prefix}.deletionProtection set to false as well; use SNAPSHOT or RETAIN to keep the data.`);

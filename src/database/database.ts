@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
 import { DATABASE_MASTER_USERNAME, DATABASE_PASSWORD_EXCLUDED_CHARACTERS, DATABASE_PORT, DEFAULT_INSTANCE_TYPE, resolveMaxConnections, validateDatabaseOptions } from './database-checks';
@@ -35,8 +36,11 @@ export interface PlatformDatabaseProps extends PlatformDatabaseOptions {
  * Nothing can reach it until a peer is allowed with {@link allowConnectionsFrom}.
  */
 export class PlatformDatabase extends Construct implements ec2.IConnectable {
-  /** The database instance. */
-  public readonly instance: rds.DatabaseInstance;
+  /** The database instance: new, or restored from `snapshotIdentifier`. */
+  public readonly instance: rds.DatabaseInstanceBase;
+
+  /** The instance's PostgreSQL and upgrade log groups, when the platform names the instance. */
+  public readonly logGroups: logs.ILogGroup[];
 
   /**
    * The master credentials: a JSON secret with `username`, `password`, `host`, `port`, `dbname` and
@@ -94,22 +98,20 @@ export class PlatformDatabase extends Construct implements ec2.IConnectable {
       parameters: { 'rds.force_ssl': '1', 'max_connections': String(this.maxConnections) },
     });
 
-    this.instance = new rds.DatabaseInstance(this, 'Instance', {
+    const logGroups = props.instanceIdentifier ? this.createLogGroups(props.instanceIdentifier, props, removalPolicy) : [];
+    const instanceProps: rds.DatabaseInstanceSourceProps = {
       engine,
+      instanceIdentifier: props.instanceIdentifier,
       instanceType: props.instanceType ?? DEFAULT_INSTANCE_TYPE,
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       securityGroups: [this.securityGroup],
       publiclyAccessible: false,
       port: DATABASE_PORT,
-      credentials: rds.Credentials.fromSecret(this.secret),
-      databaseName: this.databaseName,
       parameterGroup,
       storageType: rds.StorageType.GP3,
       allocatedStorage: props.allocatedStorageGiB ?? 20,
       maxAllocatedStorage: props.maxAllocatedStorageGiB ?? 40,
-      storageEncrypted: true,
-      storageEncryptionKey: props.encryptionKey,
       iamAuthentication: true,
       multiAz: props.multiAz ?? false,
       backupRetention: props.backupRetention ?? Duration.days(7),
@@ -122,7 +124,25 @@ export class PlatformDatabase extends Construct implements ec2.IConnectable {
       caCertificate: rds.CaCertificate.RDS_CA_RSA2048_G1,
       deletionProtection: props.deletionProtection ?? true,
       removalPolicy,
-    });
+    };
+    // The same construct id either way, so a restore replaces the instance under the same logical id
+    // and everything that refers to it (Hasura's endpoint, the secret's host) follows.
+    this.instance = props.snapshotIdentifier
+      ? new rds.DatabaseInstanceFromSnapshot(this, 'Instance', {
+        ...instanceProps,
+        snapshotIdentifier: props.snapshotIdentifier,
+        // The snapshot keeps its master user (postgres); its password is reset to the retained secret's.
+        credentials: rds.SnapshotCredentials.fromSecret(this.secret),
+      })
+      : new rds.DatabaseInstance(this, 'Instance', {
+        ...instanceProps,
+        credentials: rds.Credentials.fromSecret(this.secret),
+        databaseName: this.databaseName,
+        storageEncrypted: true,
+        storageEncryptionKey: props.encryptionKey,
+      });
+    logGroups.forEach((logGroup) => this.instance.node.addDependency(logGroup));
+    this.logGroups = logGroups;
     this.connections = this.instance.connections;
     this.acknowledgeFindings(props);
   }
@@ -132,6 +152,11 @@ export class PlatformDatabase extends Construct implements ec2.IConnectable {
       + ' accepts connections only from allowed security groups, so another port would hide nothing.', 'AwsSolutions-RDS11');
     acknowledge(this.instance, 'Automated backups with point-in-time recovery (database.backupRetention) protect'
       + ' the data; enrolling it in an AWS Backup plan is an account-level decision.', ...nistAndHipaa('RDSInBackupPlan'));
+    if (props.snapshotIdentifier) {
+      acknowledge(this.instance, 'A database restored from a snapshot inherits the snapshot\'s storage encryption;'
+        + ' CloudFormation refuses StorageEncrypted on a restore. Restore only from encrypted snapshots of this platform.',
+      'AwsSolutions-RDS2', ...nistAndHipaa('RDSStorageEncrypted'));
+    }
     if (!(props.multiAz ?? false)) {
       acknowledge(this.instance, 'Single-AZ was chosen explicitly (database.multiAz is false, the reference'
         + ' topology\'s setting); set it to true for a standby with automatic failover.',
@@ -148,6 +173,16 @@ export class PlatformDatabase extends Construct implements ec2.IConnectable {
         + ' its enhanced-monitoring service role; it only publishes OS metrics to CloudWatch Logs.',
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]');
     }
+  }
+
+  /** The log groups RDS exports to, created ahead of the named instance so they carry a key and a retention. */
+  private createLogGroups(instanceIdentifier: string, props: PlatformDatabaseProps, removalPolicy: RemovalPolicy): logs.LogGroup[] {
+    return ['postgresql', 'upgrade'].map((log) => new logs.LogGroup(this, log === 'postgresql' ? 'PostgresqlLogGroup' : 'UpgradeLogGroup', {
+      logGroupName: `/aws/rds/instance/${instanceIdentifier}/${log}`,
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      encryptionKey: props.encryptionKey,
+      removalPolicy: removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    }));
   }
 
   /** Lets `peer` open PostgreSQL connections to the database (and nothing else). */

@@ -129,7 +129,7 @@ const findings: Finding[] = [];
 
 beforeAll(() => {
   for (const example of examples) {
-    const template = synthExample(example);
+    const template = synthExample(example).templateFile;
     findings.push(...runCfnLint(example, template), ...runCheckov(example, template), ...runCfnGuard(example, template));
   }
   const counts: Record<string, number> = {};
@@ -165,7 +165,7 @@ test.each(['cfn-lint', 'checkov', 'cfn-guard'] as Tool[])('every %s ignore entry
 });
 
 test('a real weakness is caught: an unencrypted, public database fails all three tools', () => {
-  const template = JSON.parse(fs.readFileSync(synthExample('hasura-blog-prod'), 'utf8'));
+  const template = JSON.parse(fs.readFileSync(synthExample('hasura-blog-prod').templateFile, 'utf8'));
   const database = Object.values(template.Resources).find((r: any) => r.Type === 'AWS::RDS::DBInstance') as any;
   database.Properties.StorageEncrypted = false;
   delete database.Properties.KmsKeyId;

@@ -1,0 +1,147 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+
+/** One Fargate service as the cost model sees it. */
+export interface ServiceCostProfile {
+  /** Name shown on the line item, e.g. `hasura`. */
+  readonly name: string;
+
+  /** Task CPU units (1024 = one vCPU). */
+  readonly cpu: number;
+
+  /** Task memory in MiB. */
+  readonly memoryLimitMiB: number;
+
+  /** Tasks running around the clock (the floor when the service scales). */
+  readonly taskCount: number;
+
+  /**
+   * CPU architecture of the tasks; ARM64 (Graviton) is about 20% cheaper.
+   *
+   * @default ecs.CpuArchitecture.X86_64
+   */
+  readonly cpuArchitecture?: ecs.CpuArchitecture;
+
+  /**
+   * Run the tasks on Fargate Spot, priced at `CostAssumptions.fargateSpotDiscountPercent` below on-demand.
+   *
+   * @default false
+   */
+  readonly fargateSpot?: boolean;
+}
+
+/** The database as the cost model sees it. */
+export interface DatabaseCostProfile {
+  /** Instance class, e.g. `ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MICRO)`. */
+  readonly instanceType: ec2.InstanceType;
+
+  /** Whether a standby runs in a second zone (twice the instance and storage price). */
+  readonly multiAz: boolean;
+
+  /** Provisioned gp3 storage in GiB. */
+  readonly allocatedStorageGiB: number;
+}
+
+/** Usage-driven quantities the model cannot know from the configuration. */
+export interface CostAssumptions {
+  /**
+   * Data processed by the NAT gateways per month, in GB (image pulls, calls to AWS APIs and the internet).
+   *
+   * @default 20
+   */
+  readonly natDataProcessedGb?: number;
+
+  /**
+   * Average load balancer capacity units consumed per hour (one LCU is 25 new connections/s, 3,000 active
+   * connections, 1 GB/h of traffic or 1,000 rule evaluations/s).
+   *
+   * @default 1
+   */
+  readonly loadBalancerCapacityUnits?: number;
+
+  /**
+   * Log data ingested by CloudWatch Logs per month, in GB (containers, database, VPC flow logs).
+   *
+   * @default 5
+   */
+  readonly logIngestionGb?: number;
+
+  /**
+   * Discount of Fargate Spot against on-demand, in percent. Spot prices move; AWS advertises up to 70%.
+   *
+   * @default 70
+   */
+  readonly fargateSpotDiscountPercent?: number;
+}
+
+/** What the cost model needs to know about a platform. */
+export interface PlatformCostModelProps {
+  /** The Fargate services. */
+  readonly services: ServiceCostProfile[];
+
+  /** The database. */
+  readonly database: DatabaseCostProfile;
+
+  /** Availability Zones the load balancer spans; it holds one public IPv4 address in each. */
+  readonly availabilityZones: number;
+
+  /** NAT gateways, each with an hourly charge and one Elastic IP address. */
+  readonly natGateways: number;
+
+  /** Secrets Manager secrets. */
+  readonly secrets: number;
+
+  /** Customer managed KMS keys. */
+  readonly kmsKeys: number;
+
+  /**
+   * Metrics watched by CloudWatch alarms (an alarm on a metric-math expression counts each metric).
+   *
+   * @default 0
+   */
+  readonly alarmMetrics?: number;
+
+  /**
+   * CloudWatch dashboards.
+   *
+   * @default 0
+   */
+  readonly dashboards?: number;
+
+  /**
+   * Usage the model has to assume.
+   *
+   * @default - the defaults of each assumption
+   */
+  readonly assumptions?: CostAssumptions;
+}
+
+/** One line of a cost estimate. */
+export interface CostLineItem {
+  /** What is charged, e.g. `Fargate`, `RDS`, `NAT gateway`. */
+  readonly category: string;
+
+  /** How the amount was computed, quantities and unit prices included. */
+  readonly description: string;
+
+  /** Modeled monthly cost in US dollars, rounded to cents. */
+  readonly monthlyUsd: number;
+}
+
+/** A modeled monthly cost. */
+export interface CostEstimate {
+  /** The lines, in a stable order. */
+  readonly lineItems: CostLineItem[];
+
+  /** Sum of the lines, in US dollars. */
+  readonly totalMonthlyUsd: number;
+
+  /** The region whose list prices were used. */
+  readonly region: string;
+
+  /** The date the list prices were recorded (ISO 8601). */
+  readonly pricesAsOf: string;
+
+  /** The usage assumptions behind the usage-driven lines, and what is not modeled. */
+  readonly assumptions: string[];
+}

@@ -1,0 +1,122 @@
+import { Duration } from 'aws-cdk-lib';
+import * as sns from 'aws-cdk-lib/aws-sns';
+
+/**
+ * What the platform watches and whom it tells. Every threshold has a default an operator would start
+ * from; each alarm's evaluation window is fixed and documented on {@link PlatformMonitoring}.
+ */
+export interface PlatformMonitoringOptions {
+  /**
+   * E-mail addresses subscribed to the alarm topic (each must confirm the subscription).
+   *
+   * @default - no subscriptions
+   */
+  readonly alarmEmails?: string[];
+
+  /**
+   * Topic the alarms notify instead of one the platform creates. A topic of your own must let
+   * CloudWatch publish (and, when encrypted, use its key).
+   *
+   * @default - a topic encrypted with the platform key, TLS-only
+   */
+  readonly alarmTopic?: sns.ITopic;
+
+  /**
+   * Create a CloudWatch dashboard of the request path.
+   *
+   * @default true
+   */
+  readonly dashboard?: boolean;
+
+  /**
+   * Load balancer 5xx responses of its own (502, 503, 504: no healthy target, target timeout), in
+   * percent of requests, over two consecutive 5-minute periods. They should be near zero; 1% is a user
+   * in a hundred seeing an error page.
+   *
+   * @default 1
+   */
+  readonly loadBalancerErrorPercent?: number;
+
+  /**
+   * 5xx responses from a service's targets, in percent of that service's requests, over two consecutive
+   * 5-minute periods. Hasura answers GraphQL errors with 200, so a 5xx is a crash, a timeout or a
+   * failing database; 2% leaves room for a handful of errors on a quiet site.
+   *
+   * @default 2
+   */
+  readonly targetErrorPercent?: number;
+
+  /**
+   * 99th-percentile target response time per service, over three consecutive 5-minute periods. A
+   * GraphQL query or a server-rendered page slower than 2 s for one user in a hundred for 15 minutes
+   * is a real slowdown rather than a cold cache.
+   *
+   * @default Duration.seconds(2)
+   */
+  readonly targetResponseTimeP99?: Duration;
+
+  /**
+   * Unhealthy targets per target group, for five consecutive minutes. One is enough: a task the load
+   * balancer keeps failing is not serving, and ECS normally replaces it within two minutes.
+   *
+   * @default 1
+   */
+  readonly unhealthyTargets?: number;
+
+  /**
+   * Average CPU of a service, in percent of its tasks' reservation, over three 5-minute periods.
+   * Sustained above 80% leaves no headroom for a burst or the loss of a task.
+   *
+   * @default 80
+   */
+  readonly serviceCpuPercent?: number;
+
+  /**
+   * Average memory of a service, in percent of its tasks' memory, over three 5-minute periods. At 100%
+   * a task is killed; 80% sustained is a leak or an undersized task.
+   *
+   * @default 80
+   */
+  readonly serviceMemoryPercent?: number;
+
+  /**
+   * Database CPU in percent, over three 5-minute periods.
+   *
+   * @default 80
+   */
+  readonly databaseCpuPercent?: number;
+
+  /**
+   * CPU credits below which a burstable (`t*`) database class alarms, over three 5-minute periods. 30
+   * credits are 15 minutes of both vCPUs at full speed: beyond that a t3/t4g instance runs at its
+   * baseline or, in unlimited mode, bills surplus credits. Not created for other classes.
+   *
+   * @default 30
+   */
+  readonly databaseCpuCreditBalance?: number;
+
+  /**
+   * Free storage, in percent of the storage autoscaling maximum (`maxAllocatedStorageGiB`), over two
+   * 5-minute periods. Once storage has grown to its maximum it grows no more, and a full disk stops
+   * PostgreSQL: 10% of the maximum leaves time to raise it.
+   *
+   * @default 10
+   */
+  readonly databaseFreeStoragePercent?: number;
+
+  /**
+   * Freeable memory of the database, in percent of the instance class's memory, over three 5-minute
+   * periods. Below 10% PostgreSQL's caches shrink and the instance starts to swap.
+   *
+   * @default 10
+   */
+  readonly databaseFreeableMemoryPercent?: number;
+
+  /**
+   * Database connections, in percent of PostgreSQL's `max_connections`, over three 5-minute periods.
+   * At 100% new connections are refused: Hasura tasks starting during a deployment need headroom.
+   *
+   * @default 80
+   */
+  readonly databaseConnectionsPercent?: number;
+}

@@ -1,0 +1,53 @@
+/**
+ * us-east-1 on-demand list prices (Linux) the cost model uses, and the date they were recorded.
+ * Prices change; the date travels with every estimate so a reader can judge how stale it is.
+ */
+export const PRICES_AS_OF = '2026-11-22';
+
+/** The region the prices are for. */
+export const PRICE_REGION = 'us-east-1';
+
+/** Hours in a billing month, as AWS's own calculator counts them. */
+export const HOURS_PER_MONTH = 730;
+
+export const PRICES = {
+  fargate: {
+    X86_64: { vcpuHour: 0.04048, gbHour: 0.004445 },
+    ARM64: { vcpuHour: 0.03238, gbHour: 0.00356 },
+  },
+  natGatewayHour: 0.045,
+  natGatewayGb: 0.045,
+  loadBalancerHour: 0.0225,
+  loadBalancerCapacityUnitHour: 0.008,
+  publicIpv4Hour: 0.005,
+  gp3GbMonth: 0.115,
+  secretMonth: 0.40,
+  kmsKeyMonth: 1.00,
+  alarmMetricMonth: 0.10,
+  dashboardMonth: 3.00,
+  logIngestionGb: 0.50,
+} as const;
+
+/** A database instance class: its single-AZ hourly price for PostgreSQL and its memory. */
+export interface DatabaseClassFacts {
+  readonly hourlyUsd: number;
+  readonly memoryGiB: number;
+}
+
+/** RDS for PostgreSQL instance classes the model knows, single-AZ (Multi-AZ costs twice as much). */
+export const DATABASE_CLASSES: ReadonlyMap<string, DatabaseClassFacts> = new Map([
+  ['t3.micro', { hourlyUsd: 0.018, memoryGiB: 1 }],
+  ['t3.small', { hourlyUsd: 0.036, memoryGiB: 2 }],
+  ['t3.medium', { hourlyUsd: 0.072, memoryGiB: 4 }],
+  ['t4g.micro', { hourlyUsd: 0.016, memoryGiB: 1 }],
+  ['t4g.small', { hourlyUsd: 0.032, memoryGiB: 2 }],
+  ['t4g.medium', { hourlyUsd: 0.065, memoryGiB: 4 }],
+  ['m6g.large', { hourlyUsd: 0.152, memoryGiB: 8 }],
+  ['m7g.large', { hourlyUsd: 0.168, memoryGiB: 8 }],
+  ['r6g.large', { hourlyUsd: 0.225, memoryGiB: 16 }],
+] as const);
+
+/** True for burstable classes (`t*`), which earn and spend CPU credits. */
+export function isBurstable(instanceClass: string): boolean {
+  return /^t\d/.test(instanceClass);
+}

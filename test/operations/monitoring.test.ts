@@ -1,0 +1,197 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { HasuraNextjsPlatform, PlatformMonitoring } from '../../src';
+import { NEXTJS_IMAGE, synthPlatform, testStack } from '../util';
+
+/** The one alarm called `<platformName>-<suffix>`. */
+function alarm(template: Template, suffix: string): { [key: string]: any } {
+  const found = Object.values(template.findResources('AWS::CloudWatch::Alarm', {
+    Properties: { AlarmName: `blog-${suffix}` },
+  }));
+  expect(found).toHaveLength(1);
+  return found[0].Properties;
+}
+
+describe('monitoring on, defaults', () => {
+  const { stack, platform, template } = synthPlatform({ platformName: 'blog', monitoring: { alarmEmails: ['ops@example.com'] } });
+
+  test('18 alarms, each named after the platform and notifying the topic on alarm and on OK', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms).toHaveLength(18);
+    const topic = stack.resolve(platform.monitoring!.topic.topicArn);
+    for (const { Properties: p } of alarms) {
+      expect(p.AlarmName).toMatch(/^blog-/);
+      expect(p.AlarmActions).toEqual([topic]);
+      expect(p.OKActions).toEqual([topic]);
+    }
+  });
+
+  test.each([
+    // suffix, threshold, comparison, periods, missing data
+    ['load-balancer-5xx', 1, 'GreaterThanThreshold', 2, 'notBreaching'],
+    ['hasura-5xx', 2, 'GreaterThanThreshold', 2, 'notBreaching'],
+    ['nextjs-5xx', 2, 'GreaterThanThreshold', 2, 'notBreaching'],
+    ['hasura-latency-p99', 2, 'GreaterThanThreshold', 3, 'notBreaching'],
+    ['nextjs-latency-p99', 2, 'GreaterThanThreshold', 3, 'notBreaching'],
+    ['hasura-unhealthy-targets', 1, 'GreaterThanOrEqualToThreshold', 5, 'notBreaching'],
+    ['nextjs-unhealthy-targets', 1, 'GreaterThanOrEqualToThreshold', 5, 'notBreaching'],
+    ['hasura-cpu', 80, 'GreaterThanThreshold', 3, 'notBreaching'],
+    ['nextjs-memory', 80, 'GreaterThanThreshold', 3, 'notBreaching'],
+    ['hasura-running-tasks', 2, 'LessThanThreshold', 5, 'breaching'],
+    ['nextjs-running-tasks', 2, 'LessThanThreshold', 5, 'breaching'],
+    ['database-cpu', 80, 'GreaterThanThreshold', 3, 'missing'],
+    ['database-cpu-credits', 30, 'LessThanThreshold', 3, 'missing'],
+    ['database-free-storage', 4 * 1024 ** 3, 'LessThanThreshold', 2, 'missing'], // 10% of 40 GiB
+    ['database-freeable-memory', Math.round(0.1 * 1024 ** 3), 'LessThanThreshold', 3, 'missing'], // 10% of 1 GiB
+    ['database-connections', Math.floor(0.8 * 84), 'GreaterThanThreshold', 3, 'missing'], // 80% of t3.micro's estimate
+  ])('%s: threshold %d, %s, %d periods, missing data %s', (suffix, threshold, comparison, periods, missing) => {
+    expect(alarm(template, suffix)).toMatchObject({
+      Threshold: threshold, ComparisonOperator: comparison, EvaluationPeriods: periods, TreatMissingData: missing,
+    });
+  });
+
+  test('error alarms watch a rate of 5xx over requests; latency is p99; tasks come from Container Insights', () => {
+    const rate = alarm(template, 'load-balancer-5xx').Metrics;
+    expect(rate.find((m: any) => m.Expression).Expression).toBe('100 * FILL(errors, 0) / FILL(requests, 1)');
+    expect(rate.map((m: any) => m.MetricStat?.Metric.MetricName).filter(Boolean).sort()).toEqual(['HTTPCode_ELB_5XX_Count', 'RequestCount']);
+    const target = alarm(template, 'hasura-5xx').Metrics;
+    expect(target.map((m: any) => m.MetricStat?.Metric.MetricName).filter(Boolean)).toContain('HTTPCode_Target_5XX_Count');
+    expect(alarm(template, 'nextjs-latency-p99')).toMatchObject({ MetricName: 'TargetResponseTime', ExtendedStatistic: 'p99' });
+    expect(alarm(template, 'hasura-running-tasks')).toMatchObject({ Namespace: 'ECS/ContainerInsights', MetricName: 'RunningTaskCount', Statistic: 'Minimum' });
+    expect(alarm(template, 'database-cpu-credits')).toMatchObject({ Namespace: 'AWS/RDS', MetricName: 'CPUCreditBalance' });
+  });
+
+  test('the topic is encrypted with the platform key, TLS-only, with the e-mail subscription', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      KmsMasterKeyId: stack.resolve(platform.encryptionKey.keyArn),
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+  });
+
+  test('CloudWatch may use the platform key to publish', () => {
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Sid: 'AllowCloudWatchAlarmsToPublish',
+          Principal: { Service: 'cloudwatch.amazonaws.com' },
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        })]),
+      },
+    });
+  });
+
+  test('a dashboard named after the platform shows requests, latency, errors, services and the database', () => {
+    const body = JSON.stringify(stack.resolve(Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0].Properties.DashboardBody));
+    for (const title of ['Requests', 'Latency', 'Errors (5xx)', 'Service CPU', 'Service memory', 'Running tasks',
+      'Database CPU', 'Database connections', 'Database free storage', 'Database freeable memory']) {
+      expect(body).toContain(title);
+    }
+    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'blog' });
+  });
+});
+
+test('thresholds are props', () => {
+  const { template } = synthPlatform({
+    platformName: 'blog',
+    monitoring: {
+      loadBalancerErrorPercent: 5,
+      targetResponseTimeP99: Duration.millis(800),
+      serviceCpuPercent: 70,
+      databaseFreeStoragePercent: 20,
+      databaseConnectionsPercent: 50,
+      dashboard: false,
+    },
+    database: { maxAllocatedStorageGiB: 100, instanceType: new ec2.InstanceType('m6g.large') },
+  });
+  expect(alarm(template, 'load-balancer-5xx').Threshold).toBe(5);
+  expect(alarm(template, 'hasura-latency-p99').Threshold).toBe(0.8);
+  expect(alarm(template, 'nextjs-cpu').Threshold).toBe(70);
+  expect(alarm(template, 'database-free-storage').Threshold).toBe(20 * 1024 ** 3);
+  expect(alarm(template, 'database-freeable-memory').Threshold).toBe(Math.round(0.8 * 1024 ** 3));
+  // Not burstable: no credit alarm.
+  expect(Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: 'blog-database-cpu-credits' } }))).toHaveLength(0);
+  template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+});
+
+test('monitoring off: no alarm, topic or dashboard', () => {
+  const { template } = synthPlatform();
+  template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+  template.resourceCountIs('AWS::SNS::Topic', 0);
+  template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+});
+
+test('a topic of your own is notified instead of a new one', () => {
+  const stack = testStack();
+  const topic = sns.Topic.fromTopicArn(stack, 'Ops', 'arn:aws:sns:us-east-1:123456789012:ops');
+  new HasuraNextjsPlatform(stack, 'Platform', { nextjs: { image: NEXTJS_IMAGE }, monitoring: { alarmTopic: topic } });
+  const template = Template.fromStack(stack);
+  template.resourceCountIs('AWS::SNS::Topic', 0);
+  for (const { Properties: p } of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
+    expect(p.AlarmActions).toEqual(['arn:aws:sns:us-east-1:123456789012:ops']);
+  }
+});
+
+test('stand-alone, with no key given, the topic gets a rotated key of its own', () => {
+  const stack = new Stack();
+  new PlatformMonitoring(stack, 'Monitoring', { platformName: 'solo' });
+  const template = Template.fromStack(stack);
+  template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+});
+
+describe('bad input names the prop', () => {
+  test.each([
+    ['monitoring.alarmEmails', { alarmEmails: ['not-an-address'] }],
+    ['monitoring.serviceCpuPercent', { serviceCpuPercent: 120 }],
+    ['monitoring.databaseConnectionsPercent', { databaseConnectionsPercent: 0 }],
+    ['monitoring.unhealthyTargets', { unhealthyTargets: 0.5 }],
+    ['monitoring.databaseCpuCreditBalance', { databaseCpuCreditBalance: -1 }],
+    ['monitoring.targetResponseTimeP99', { targetResponseTimeP99: Duration.minutes(5) }],
+  ])('%s', (prop, monitoring) => {
+    expect(() => synthPlatform({ monitoring })).toThrow(`Invalid ${prop}:`);
+  });
+
+  test('services[0].displayName', () => {
+    const { platform } = synthPlatform();
+    const stack = new Stack();
+    expect(() => new PlatformMonitoring(stack, 'M', {
+      platformName: 'x', services: [{ displayName: 'Hasura!', service: platform.hasura.service, minimumTasks: 1 }],
+    })).toThrow('Invalid services[0].displayName: "Hasura!"');
+  });
+
+  test('database.memoryGiB for a class the library does not know', () => {
+    const { platform } = synthPlatform();
+    expect(() => new PlatformMonitoring(new Stack(), 'M', {
+      platformName: 'x',
+      database: { instance: platform.database.instance, instanceType: new ec2.InstanceType('x2g.large'), maxAllocatedStorageGiB: 100, maxConnections: 100 },
+    })).toThrow('Invalid database.memoryGiB: undefined');
+  });
+
+  test('an imported key is left alone', () => {
+    const stack = testStack();
+    const key = kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    new PlatformMonitoring(stack, 'M', { platformName: 'x', encryptionKey: key });
+    Template.fromStack(stack).resourceCountIs('AWS::KMS::Key', 0);
+  });
+});
+
+test('hasura-blog-https watches every part of the request path, with a dashboard, budget and cross-region copies', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const template = Template.fromStack(require('../../examples/hasura-blog-https/main').createStack(require('../../examples/example-app').exampleApp()));
+  const names = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties.AlarmName).sort();
+  expect(names).toEqual(['database-connections', 'database-cpu', 'database-cpu-credits', 'database-free-storage', 'database-freeable-memory',
+    'hasura-5xx', 'hasura-cpu', 'hasura-latency-p99', 'hasura-memory', 'hasura-running-tasks', 'hasura-unhealthy-targets',
+    'load-balancer-5xx', 'nextjs-5xx', 'nextjs-cpu', 'nextjs-latency-p99', 'nextjs-memory', 'nextjs-running-tasks',
+    'nextjs-unhealthy-targets'].map((suffix) => `hasura-blog-${suffix}`));
+  template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  template.resourceCountIs('AWS::Budgets::Budget', 1);
+  template.hasResourceProperties('AWS::Backup::BackupPlan', {
+    BackupPlan: { BackupPlanRule: [Match.objectLike({ CopyActions: [Match.objectLike({ DestinationBackupVaultArn: Match.stringLikeRegexp(':us-west-2:') })] })] },
+  });
+});
