@@ -105,12 +105,15 @@ project.compileTask.reset('jsii --fail-on-warnings');
 // API.md, then runs the jest suite and eslint.
 project.testTask.prependSpawn(project.tasks.tryFind('post-compile')!);
 project.testTask.prependSpawn(project.compileTask);
+// The custom resource handlers are bundled with esbuild before anything synthesizes them.
+project.testTask.prependSpawn(project.tasks.tryFind('pre-compile')!);
 
 // Synthesizes every example app into examples/<name>/cdk.out without AWS credentials or Docker.
-project.addTask('synth:examples', {
+const synthExamples = project.addTask('synth:examples', {
   description: 'Synthesize every example app into examples/<name>/cdk.out',
-  exec: 'ts-node --project tsconfig.dev.json examples/synth-all.ts',
 });
+synthExamples.spawn(project.tasks.tryFind('bundle')!);
+synthExamples.exec('ts-node --project tsconfig.dev.json examples/synth-all.ts');
 
 // Tests that use real components installed by .ci/run: a PostgreSQL server, Python, Java and Go.
 project.addTask('test:integration', {

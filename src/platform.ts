@@ -291,8 +291,11 @@ export class HasuraNextjsPlatform extends Construct {
       },
       secrets: {
         ...props.nextjs.secrets,
-        HASURA_GRAPHQL_ADMIN_SECRET: ecs.Secret.fromSecretsManager(this.hasura.adminSecret),
-        ...(signingKeyField ? { JWT_SECRET: ecs.Secret.fromSecretsManager(this.hasura.jwtSecret, signingKeyField) } : {}),
+        // Least privilege: the admin secret and the signing key only when asked for by name.
+        ...(props.nextjs.exposeHasuraAdminSecret
+          ? { HASURA_GRAPHQL_ADMIN_SECRET: ecs.Secret.fromSecretsManager(this.hasura.adminSecret) } : {}),
+        ...(props.nextjs.exposeJwtSigningKey && signingKeyField
+          ? { JWT_SECRET: ecs.Secret.fromSecretsManager(this.hasura.jwtSecret, signingKeyField) } : {}),
       },
     });
 
@@ -387,6 +390,14 @@ function validatePlatformProps(scope: Construct, props: HasuraNextjsPlatformProp
   validateHasuraOptions(props.hasura ?? {}, 'hasura');
   planConnectionBudget(props.hasura ?? {}, resolveMaxConnections(props.database ?? {}, 'database'), 'hasura', 'database');
   validateNextjsOptions(props.nextjs, 'nextjs', NEXTJS_PLATFORM_NAMES);
+  const hasuraConsole = props.hasura?.console;
+  if (hasuraConsole && props.domain === undefined && !hasuraConsole.insecureAllowPlainHttp) {
+    invalid('hasura.console', hasuraConsole.allowedCidrs, 'Without a domain there is no certificate, and the console would send'
+      + ' the admin secret and metadata over plain HTTP: set domain, or set hasura.console.insecureAllowPlainHttp to true.');
+  }
+  if (props.nextjs.exposeJwtSigningKey && props.hasura?.jwt && props.hasura.jwt.signingKeyField === undefined) {
+    invalid('nextjs.exposeJwtSigningKey', true, 'hasura.jwt names no signingKeyField, so there is no signing key to give Next.js.');
+  }
   validateLoadBalancerOptions(props.loadBalancer ?? {}, 'loadBalancer');
   validateDomainOptions(props.domain, 'domain');
   validateMonitoringOptions(props.monitoring ?? {}, 'monitoring');

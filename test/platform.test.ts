@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { HasuraNextjsPlatform } from '../src';
-import { containerNamed, environmentOf, groupIdOf, ingressRules, minimalProps, onlyResource, secretNamesOf, synthPlatform, testStack } from './util';
+import { containerNamed, environmentOf, groupIdOf, ingressRules, minimalProps, NEXTJS_IMAGE, onlyResource, secretNamesOf, synthPlatform, testStack } from './util';
 
 describe('HasuraNextjsPlatform defaults', () => {
   const { platform, template } = synthPlatform();
@@ -99,8 +99,9 @@ describe('HasuraNextjsPlatform defaults', () => {
     expect(secretNamesOf(containerNamed(template, 'hasura'))).toEqual([
       'HASURA_GRAPHQL_ADMIN_SECRET', 'HASURA_GRAPHQL_JWT_SECRET', 'PLATFORM_DB_PASSWORD', 'PLATFORM_DB_USER',
     ]);
+    // Least privilege: no Hasura admin secret, no JWT signing key unless asked for by name.
     expect(secretNamesOf(containerNamed(template, 'nextjs'))).toEqual([
-      'HASURA_GRAPHQL_ADMIN_SECRET', 'JWT_SECRET', 'NEXTAUTH_SECRET',
+      'NEXTAUTH_SECRET',
     ]);
   });
 
@@ -111,7 +112,9 @@ describe('HasuraNextjsPlatform defaults', () => {
     expect(JSON.stringify(environment.NEXTAUTH_URL)).toContain('http://');
   });
 
-  test('the JWT secret is Hasura JWT config whose key Next.js signs with', () => {
+  test('the JWT secret is Hasura JWT config; Next.js signs with its key only when asked for by name', () => {
+    const { template } = synthPlatform({ nextjs: { image: NEXTJS_IMAGE, exposeJwtSigningKey: true, exposeHasuraAdminSecret: true } });
+    expect(secretNamesOf(containerNamed(template, 'nextjs'))).toEqual(['HASURA_GRAPHQL_ADMIN_SECRET', 'JWT_SECRET', 'NEXTAUTH_SECRET']);
     const jwtSecrets = Object.values(template.findResources('AWS::SecretsManager::Secret'))
       .filter((s) => s.Properties.GenerateSecretString?.GenerateStringKey === 'key');
     expect(jwtSecrets).toHaveLength(1);
@@ -184,7 +187,7 @@ describe('HasuraNextjsPlatform with user-provided parts', () => {
     const nextAuthSecret = secretsmanager.Secret.fromSecretNameV2(stack, 'NextAuth', 'prod/nextauth');
     new HasuraNextjsPlatform(stack, 'Platform', minimalProps({
       hasura: { adminSecret, jwt: { secret: jwtSecret } },
-      nextjs: { image: ecs.ContainerImage.fromRegistry('web:1'), nextAuthSecret },
+      nextjs: { image: ecs.ContainerImage.fromRegistry('web:1'), nextAuthSecret, exposeHasuraAdminSecret: true },
     }));
     const template = Template.fromStack(stack);
     const generated = Object.values(template.findResources('AWS::SecretsManager::Secret'));

@@ -367,6 +367,9 @@ const validSpecArb: fc.Arbitrary<Spec> = fc.record({
   logRetention: maybe(fc.constantFrom(logs.RetentionDays.ONE_DAY, logs.RetentionDays.ONE_WEEK,
     logs.RetentionDays.ONE_MONTH, logs.RetentionDays.ONE_YEAR, logs.RetentionDays.INFINITE)),
 }).map(({ vpcChoice, ...rest }) => ({ ...vpcChoice, ...rest }))
+  // Without a domain, a console over plain HTTP must be asked for by name.
+  .map((spec) => (spec.hasura.console && !spec.domain
+    ? { ...spec, hasura: { ...spec.hasura, console: { ...spec.hasura.console, insecureAllowPlainHttp: true } } } : spec))
   // Valid sets are the ones whose Hasura tasks fit the database with at least two connections per pool.
   .filter((spec) => poolShare(spec) >= 2);
 
@@ -797,6 +800,11 @@ function withConsole(spec: Spec, console: NonNullable<HasuraOptions['console']>)
 }
 
 const hasuraMutations: Mutation[] = [
+  {
+    kind: 'console over plain HTTP without the opt-in',
+    spoil: (spec) => consoleArb.map((console) => spoiled('hasura.console',
+      { ...spec, domain: undefined, hasura: { ...spec.hasura, console: { ...console, insecureAllowPlainHttp: undefined } } })),
+  },
   {
     kind: 'Hasura pool larger than the connection budget allows',
     spoil: (spec) => fc.integer({ min: 1, max: 100 }).map((over) =>

@@ -5,7 +5,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { HasuraApi, HasuraNextjsPlatform } from '../src';
 import {
-  containerNamed, environmentOf, groupIdOf, ingressRules, minimalProps, onlyResource, secretNamesOf, synthPlatform,
+  containerNamed, environmentOf, groupIdOf, ingressRules, minimalProps, NEXTJS_IMAGE, onlyResource, secretNamesOf, synthPlatform,
   testStack,
 } from './util';
 import { PUBLIC_HASURA_PATHS } from '../src/edge/load-balancer-checks';
@@ -144,7 +144,7 @@ describe('Hasura is locked down by default', () => {
 
 describe('the Hasura console, when asked for', () => {
   test('is served on :8080 to the listed CIDRs only, with the admin APIs it needs', () => {
-    const { platform, template, stack } = synthPlatform({ hasura: { console: { allowedCidrs: ['198.51.100.0/24', '10.20.0.0/16'] } } });
+    const { platform, template, stack } = synthPlatform({ hasura: { console: { allowedCidrs: ['198.51.100.0/24', '10.20.0.0/16'], insecureAllowPlainHttp: true } } });
     const group = JSON.stringify(groupIdOf(stack, platform.ingress.securityGroup));
     const console8080 = ingressRules(template).filter((r) => JSON.stringify(r.groupId) === group && r.fromPort === 8080);
     expect(console8080.map((r) => r.cidr)).toEqual(['198.51.100.0/24', '10.20.0.0/16']);
@@ -155,7 +155,7 @@ describe('the Hasura console, when asked for', () => {
   });
 
   test('opens to 0.0.0.0/0 only with the loudly named opt-in', () => {
-    const { template } = synthPlatform({ hasura: { console: { allowedCidrs: ['0.0.0.0/0'], insecureAllowAnyIpv4: true } } });
+    const { template } = synthPlatform({ hasura: { console: { allowedCidrs: ['0.0.0.0/0'], insecureAllowAnyIpv4: true, insecureAllowPlainHttp: true } } });
     expect(ingressRules(template).some((r) => r.fromPort === 8080 && r.cidr === '0.0.0.0/0')).toBe(true);
   });
 
@@ -173,11 +173,14 @@ describe('the Hasura console, when asked for', () => {
 });
 
 describe('JWT', () => {
-  test('a user JWT config with a signing key field gives Next.js that field', () => {
+  test('a user JWT config with a signing key field gives Next.js that field, when asked for by name', () => {
     const stack = testStack();
     const secret = secretsmanager.Secret.fromSecretCompleteArn(stack, 'Jwt',
       'arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/jwt-AbCdEf');
-    new HasuraNextjsPlatform(stack, 'Platform', minimalProps({ hasura: { jwt: { secret, signingKeyField: 'key' } } }));
+    new HasuraNextjsPlatform(stack, 'Platform', minimalProps({
+      hasura: { jwt: { secret, signingKeyField: 'key' } },
+      nextjs: { image: NEXTJS_IMAGE, exposeJwtSigningKey: true },
+    }));
     const template = Template.fromStack(stack);
     const jwt = containerNamed(template, 'nextjs').Secrets.find((s: any) => s.Name === 'JWT_SECRET');
     expect(jwt.ValueFrom).toBe('arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/jwt-AbCdEf:key::');

@@ -138,7 +138,7 @@ test('valid edge values are accepted', () => {
   const stack = testStack();
   expect(() => new HasuraNextjsPlatform(stack, 'Platform', {
     nextjs: { image: ecs.ContainerImage.fromRegistry('web:1'), cpu: 16384, memoryLimitMiB: 122880, desiredCount: 0 },
-    hasura: { cpu: 256, memoryLimitMiB: 512, console: { allowedCidrs: ['0.0.0.0/0'], insecureAllowAnyIpv4: true } },
+    hasura: { cpu: 256, memoryLimitMiB: 512, console: { allowedCidrs: ['0.0.0.0/0'], insecureAllowAnyIpv4: true, insecureAllowPlainHttp: true } },
     network: { maxAzs: 4, natGateways: 1 },
     database: { allocatedStorageGiB: 20, maxAllocatedStorageGiB: 21, backupRetention: Duration.days(35) },
     loadBalancer: { deregistrationDelay: Duration.seconds(0) },

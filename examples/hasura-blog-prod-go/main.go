@@ -63,14 +63,17 @@ func createStack(app awscdk.App) awscdk.Stack {
 			DevMode:        jsii.Bool(false),
 			// The reference serves the console on :8080; here only the operators' network may reach it.
 			Console: &cdkhasuranextjs.HasuraConsoleOptions{
-				AllowedCidrs: jsii.Strings("203.0.113.0/24"),
+				AllowedCidrs:            jsii.Strings("203.0.113.0/24"),
+				InsecureAllowPlainHttp: jsii.Bool(true),
 			},
 		},
 		Nextjs: &cdkhasuranextjs.NextjsOptions{
 			Image:          awsecs.ContainerImage_FromAsset(jsii.String(nextjsAppDir()), nil),
 			Cpu:            jsii.Number(512),
-			MemoryLimitMiB: jsii.Number(1024),
-			DesiredCount:   jsii.Number(2),
+			MemoryLimitMiB:          jsii.Number(1024),
+			DesiredCount:            jsii.Number(2),
+			ExposeHasuraAdminSecret: jsii.Bool(true),
+			ExposeJwtSigningKey:     jsii.Bool(true),
 		},
 		Database: &cdkhasuranextjs.PlatformDatabaseOptions{
 			// The reference names PostgreSQL 15.4, which RDS no longer creates; 15.17 is the current 15.x.

@@ -53,13 +53,15 @@ def create_stack(app: App) -> Stack:
             desired_count=2,
             dev_mode=False,
             # The reference serves the console on :8080; here only the operators' network may reach it.
-            console=HasuraConsoleOptions(allowed_cidrs=["203.0.113.0/24"]),
+            console=HasuraConsoleOptions(allowed_cidrs=["203.0.113.0/24"], insecure_allow_plain_http=True),
         ),
         nextjs=NextjsOptions(
             image=ecs.ContainerImage.from_asset(NEXTJS_APP_DIR),
             cpu=512,
             memory_limit_mib=1024,
             desired_count=2,
+            expose_hasura_admin_secret=True,
+            expose_jwt_signing_key=True,
         ),
         database=PlatformDatabaseOptions(
             # The reference names PostgreSQL 15.4, which RDS no longer creates; 15.17 is the current 15.x.

@@ -34,14 +34,18 @@ export function productionProps(): HasuraNextjsPlatformProps {
       memoryLimitMiB: 1024,
       desiredCount: 2,
       devMode: false,
-      // The reference serves the console on :8080; here only the operators' network may reach it.
-      console: { allowedCidrs: ['203.0.113.0/24'] },
+      // The reference serves the console on :8080; here only the operators' network may reach it. The
+      // reference has no domain, so the console is served over plain HTTP, asked for by name.
+      console: { allowedCidrs: ['203.0.113.0/24'], insecureAllowPlainHttp: true },
     },
     nextjs: {
       image: ecs.ContainerImage.fromAsset(path.join(__dirname, '..', 'nextjs-app')),
       cpu: 512,
       memoryLimitMiB: 1024,
       desiredCount: 2,
+      // The reference gives Next.js the admin secret and the JWT key; both are opt-ins.
+      exposeHasuraAdminSecret: true,
+      exposeJwtSigningKey: true,
     },
     database: {
       // The reference names PostgreSQL 15.4, which RDS no longer creates; 15.17 is the current 15.x.

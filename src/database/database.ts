@@ -181,7 +181,7 @@ export class PlatformDatabase extends Construct implements ec2.IConnectable {
       logGroupName: `/aws/rds/instance/${instanceIdentifier}/${log}`,
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       encryptionKey: props.encryptionKey,
-      removalPolicy: removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      removalPolicy: removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     }));
   }
 

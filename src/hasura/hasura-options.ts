@@ -1,5 +1,6 @@
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { HasuraProject } from './project';
 import { ContainerServiceOptions } from '../services/service-options';
 
 /** Hasura API groups that `HASURA_GRAPHQL_ENABLED_APIS` can enable. */
@@ -33,6 +34,14 @@ export interface HasuraConsoleOptions {
    * @default false
    */
   readonly insecureAllowAnyIpv4?: boolean;
+
+  /**
+   * Serve the console without TLS when the platform has no domain, sending the admin secret and
+   * metadata over plain HTTP. Not for production.
+   *
+   * @default false
+   */
+  readonly insecureAllowPlainHttp?: boolean;
 }
 
 /** The JWT configuration Hasura verifies tokens with. */
@@ -77,7 +86,8 @@ export interface HasuraOptions extends ContainerServiceOptions {
 
   /**
    * Serve the Hasura console (and the admin APIs it needs) on a separate listener, port 8080,
-   * reachable only from the listed CIDRs.
+   * reachable only from the listed CIDRs. It needs a `domain` (TLS) unless
+   * `insecureAllowPlainHttp` is set.
    *
    * @default - console off, admin APIs off
    */
@@ -96,6 +106,16 @@ export interface HasuraOptions extends ContainerServiceOptions {
    * @default - unauthenticated requests are rejected
    */
   readonly unauthorizedRole?: string;
+
+  /**
+   * Your Hasura project (`hasura init` layout: `metadata/`, `migrations/`), applied on every deploy that
+   * changes it: a one-off task applies the metadata, the migrations of all databases and a metadata
+   * reload, checks that the metadata is consistent, and only then does the service roll out. A
+   * failure fails the deploy, which rolls back while the running tasks keep serving.
+   *
+   * @default - no project is applied: Hasura serves whatever metadata its database holds
+   */
+  readonly project?: HasuraProject;
 
   /**
    * Connections each Hasura task may open per pool (`HASURA_GRAPHQL_PG_CONNECTIONS`). A task has two

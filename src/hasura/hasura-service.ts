@@ -10,6 +10,8 @@ import {
 } from './hasura-checks';
 import { HasuraApi, HasuraOptions } from './hasura-options';
 import { ConnectionBudget, planConnectionBudget } from './pool-budget';
+import { checkPoolSettings, loadHasuraProject } from './project-checks';
+import { HasuraProjectDeployment } from './project-deployment';
 import { HASURA_START_SCRIPT, startScriptEnvironment, startScriptSecrets } from './start-script';
 import { PlatformDatabase } from '../database/database';
 import { generatedSecret, RANDOM_TOKEN } from '../private/generated-secret';
@@ -68,6 +70,8 @@ export class HasuraService extends Construct implements ec2.IConnectable {
    * `http://hasura:8080/v1/graphql`, when the service joined a Service Connect namespace.
    */
   public readonly internalGraphqlUrl?: string;
+  /** What applies `project` on each deploy, when a project is set. */
+  public readonly projectDeployment?: HasuraProjectDeployment;
   /** The Service Connect namespace the service serves its API in, if any. */
   public readonly serviceConnectNamespace?: servicediscovery.INamespace;
 
@@ -146,6 +150,23 @@ export class HasuraService extends Construct implements ec2.IConnectable {
     }
 
     database.allowConnectionsFrom(this);
+
+    if (props.project) {
+      checkPoolSettings(loadHasuraProject(props.project, 'hasura.project'), this.connectionBudget.poolSize, 'hasura.project');
+      this.projectDeployment = new HasuraProjectDeployment(this, 'Project', {
+        project: props.project,
+        cluster: props.cluster,
+        database,
+        adminSecret: this.adminSecret,
+        cpuArchitecture: props.cpuArchitecture,
+        encryptionKey: props.encryptionKey,
+        vpcSubnets: props.vpcSubnets,
+        secrets: props.secrets,
+        logRetention: props.logRetention,
+      });
+      // The new revision rolls out only after its project applied cleanly.
+      this.service.node.addDependency(this.projectDeployment.resource);
+    }
   }
 
   /** Lets `peer` call Hasura's port directly, e.g. Next.js tasks through Service Connect. */

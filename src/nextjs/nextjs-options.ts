@@ -43,6 +43,23 @@ export interface NextjsOptions extends ContainerServiceOptions {
   readonly containerHealthCheck?: boolean;
 
   /**
+   * Give the Next.js tasks Hasura's admin secret as `HASURA_GRAPHQL_ADMIN_SECRET`. Server code can
+   * then do anything to the database through Hasura, so a flaw in the internet-facing Node.js process
+   * (remote code execution, SSRF) becomes full control of the data. Prefer JWTs with roles.
+   *
+   * @default false
+   */
+  readonly exposeHasuraAdminSecret?: boolean;
+
+  /**
+   * Give the Next.js tasks the key Hasura verifies JWTs with, as `JWT_SECRET`, so server code can sign
+   * tokens for any role. Needed when Next.js issues the tokens itself with the generated HS256 key.
+   *
+   * @default false
+   */
+  readonly exposeJwtSigningKey?: boolean;
+
+  /**
    * Secret whose whole value is `NEXTAUTH_SECRET`.
    *
    * @default - a random 48-character secret is generated

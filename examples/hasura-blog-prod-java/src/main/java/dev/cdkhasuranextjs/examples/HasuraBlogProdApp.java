@@ -66,6 +66,7 @@ public final class HasuraBlogProdApp {
                         // The reference serves the console on :8080; here only the operators' network may reach it.
                         .console(HasuraConsoleOptions.builder()
                                 .allowedCidrs(List.of("203.0.113.0/24"))
+                                .insecureAllowPlainHttp(true)
                                 .build())
                         .build())
                 .nextjs(NextjsOptions.builder()
@@ -73,6 +74,8 @@ public final class HasuraBlogProdApp {
                         .cpu(512)
                         .memoryLimitMiB(1024)
                         .desiredCount(2)
+                        .exposeHasuraAdminSecret(true)
+                        .exposeJwtSigningKey(true)
                         .build())
                 .database(PlatformDatabaseOptions.builder()
                         // The reference names PostgreSQL 15.4, which RDS no longer creates; 15.17 is the current 15.x.
