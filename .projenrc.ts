@@ -41,6 +41,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'ts-node@^10.9.2',
     'fast-check@^4',
     '@aws-cdk/cloudformation-diff@^2.187.5',
+    // The CDK CLI (v2 line), so `npx cdk synth` / `npx cdk deploy` work inside every example folder.
+    'aws-cdk@^2',
+    // Draws docs/architecture.png from a synthesized example (`npx projen diagram`); needs Graphviz.
+    'cdk-dia@^0.12.3',
   ],
 
   // jsii targets: the same construct library for Python, Java, Go and C#.
