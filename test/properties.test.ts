@@ -239,6 +239,29 @@ const maintenanceWindowArb = fc.tuple(fc.integer({ min: 0, max: 7 * 1440 - 1 }),
     return `${at(start)}-${at(start + length)}`;
   });
 
+/**
+ * Whether the daily backup window and the weekly maintenance window (defaults where unset) share a
+ * minute, by marking every minute of the week: RDS refuses windows that overlap.
+ */
+function windowsOverlap(backup = '03:00-04:00', maintenance = 'mon:04:00-mon:05:00'): boolean {
+  const week = 7 * 1440;
+  const minuteOf = (time: string) => {
+    const parts = time.split(':');
+    const day = parts.length === 3 ? DAYS.indexOf(parts[0]) : 0;
+    return day * 1440 + Number(parts[parts.length - 2]) * 60 + Number(parts[parts.length - 1]);
+  };
+  const covered = new Set<number>();
+  const [mStart, mEnd] = maintenance.split('-').map(minuteOf);
+  for (let m = mStart; m !== mEnd; m = (m + 1) % week) covered.add(m);
+  const [bStart, bEnd] = backup.split('-').map(minuteOf);
+  for (let day = 0; day < 7; day++) {
+    for (let m = bStart; m !== bEnd; m = (m + 1) % 1440) {
+      if (covered.has(day * 1440 + m)) return true;
+    }
+  }
+  return false;
+}
+
 const INSTANCE_CLASSES = ['t3.micro', 't3.small', 't4g.medium', 'm6g.large', 'm7g.xlarge', 'r6g.large', 'r7g.2xlarge'];
 
 const storageArb = fc.oneof(
@@ -265,7 +288,8 @@ const databaseArb: fc.Arbitrary<DatabaseSpec> = fc.record({
   preferredMaintenanceWindow: maybe(maintenanceWindowArb),
   databaseName: maybe(fc.stringMatching(/^[a-z][a-z0-9_]{0,15}$/)),
   protection: protectionArb,
-}).map(({ storage, protection, ...rest }) => ({ ...rest, ...storage, ...protection }));
+}).map(({ storage, protection, ...rest }) => ({ ...rest, ...storage, ...protection }))
+  .filter((database) => !windowsOverlap(database.preferredBackupWindow, database.preferredMaintenanceWindow));
 
 const webAclArnArb = fc.tuple(fc.stringMatching(/^\d{12}$/), fc.stringMatching(/^[A-Za-z0-9_-]{1,20}$/), fc.uuid())
   .map(([account, name, id]) => `arn:aws:wafv2:us-east-1:${account}:regional/webacl/${name}/${id}`);
@@ -809,6 +833,22 @@ const databaseMutations: Mutation[] = [
       fc.tuple(fc.constantFrom('monday', 'xyz', 'Mon', 'mo'), backupWindowArb).map(([day, window]) => window.split('-').map((t) => `${day}:${t}`).join('-')),
       maintenanceWindowArb.map((window) => window.replace(/:\d\d-/, ':60-')),
     ).map((preferredMaintenanceWindow) => spoiled('database.preferredMaintenanceWindow', withDatabase(spec, { preferredMaintenanceWindow }))),
+  },
+  {
+    kind: 'backup window shorter than 30 minutes or overlapping the maintenance window',
+    spoil: (spec) => fc.oneof(
+      fc.tuple(fc.integer({ min: 0, max: 1380 }), fc.integer({ min: 1, max: 29 }))
+        .map(([start, length]) => ({ preferredBackupWindow: `${hhmm(start)}-${hhmm(start + length)}` })),
+      fc.tuple(backupWindowArb, maintenanceWindowArb).filter(([backup, maintenance]) => windowsOverlap(backup, maintenance))
+        .map(([preferredBackupWindow, preferredMaintenanceWindow]) => ({ preferredBackupWindow, preferredMaintenanceWindow })),
+    ).map((windows) => spoiled('database.preferredBackupWindow', withDatabase(spec, windows))),
+  },
+  {
+    kind: 'instance type with the db. prefix, or a class or size RDS does not offer',
+    spoil: (spec) => fc.oneof(
+      fc.constantFrom(...INSTANCE_CLASSES).map((instanceClass) => `db.${instanceClass}`),
+      fc.constantFrom('t3.nano', 't4g.nano', 'm5.metal', 'q9.large', 't3.huge', 'large', 't3-micro'),
+    ).map((instanceClass) => spoiled('database.instanceType', withDatabase(spec, { instanceClass }))),
   },
   {
     kind: 'database name not an identifier',
