@@ -23,14 +23,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // The project keeps the classic top-level tsconfig.dev.json used by tests, examples and tooling.
   tsconfigDevFile: 'tsconfig.dev.json',
   tsconfigDev: {
-    include: ['src/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'projenrc/**/*.ts', '.projenrc.ts'],
+    include: ['src/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'projenrc/**/*.ts', 'scripts/**/*.ts', '.projenrc.ts'],
     exclude: ['node_modules', 'examples/**/cdk.out'],
     compilerOptions: {},
   },
 
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'examples', 'projenrc', '.projenrc.ts'],
+    devdirs: ['test', 'examples', 'projenrc', 'scripts', '.projenrc.ts'],
     projectService: false,
     tsconfigPath: './tsconfig.dev.json',
   },
@@ -52,6 +52,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'ts-node@^10.9.2',
     'fast-check@^4',
     '@aws-cdk/cloudformation-diff@^2.187.5',
+    // The CDK CLI (v2 line), so `npx cdk synth` / `npx cdk deploy` work inside every example folder.
+    'aws-cdk@^2',
+    // Draws docs/architecture.png from a synthesized example (`npx projen diagram`); needs Graphviz.
+    'cdk-dia@^0.12.3',
   ],
 
   // jsii targets: the same construct library for Python, Java, Go and C#.
@@ -96,7 +100,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
 // Type-check exactly the sources, tests, examples and projen config (not lib/ or cdk.out/).
 project.tryFindObjectFile('tsconfig.dev.json')!.addOverride('include',
-  ['src/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'projenrc/**/*.ts', '.projenrc.ts']);
+  ['src/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'projenrc/**/*.ts', 'scripts/**/*.ts', '.projenrc.ts']);
 
 // jsii reserved-word warnings matter: the API must read well in Python, Java, Go and C#.
 project.compileTask.reset('jsii --fail-on-warnings');
@@ -123,6 +127,24 @@ project.addTask('test:integration', {
   exec: 'jest --testPathIgnorePatterns /node_modules/ /cdk.out/ --roots test/integration --ci --runInBand',
   receiveArgs: true,
 });
+
+// ---------------------------------------------------------------------------------------------
+// Architecture picture: cdk-dia draws docs/architecture.png from the synthesized hasura-blog-prod
+// example (needs Graphviz's `dot`); the check compares cdk-dia's DOT text, which names every node,
+// icon, cluster and edge, instead of PNG bytes, which vary with the Graphviz build and fonts.
+project.addTask('diagram', {
+  description: 'Draw docs/architecture.png (and .dot) from the hasura-blog-prod example with cdk-dia and Graphviz',
+  exec: 'ts-node --project tsconfig.dev.json scripts/diagram.ts',
+});
+project.addTask('perf:synth', {
+  description: 'CPU cost of synthesizing the full-featured platform vs one resource with the same modules loaded',
+  exec: 'node -r ts-node/register/transpile-only test/perf/synth-cost.ts',
+});
+project.addTask('diagram:check', {
+  description: 'Fail when docs/architecture.dot no longer matches the code (needs Graphviz)',
+  exec: 'ts-node --project tsconfig.dev.json scripts/diagram.ts --check',
+});
+// ---------------------------------------------------------------------------------------------
 
 // Python, Java and Go packages, built with jsii-pacmak on this kind of machine (.NET has no SDK here).
 const packageLanguages = project.addTask('package:languages', {

@@ -282,6 +282,30 @@ function peakHasuraTasks(spec: Spec): number {
 /** Connections per pool that the budget leaves each Hasura task, each with two pools. */
 const poolShare = (spec: Spec) => Math.floor((maxConnectionsOf(spec) - RESERVED_CONNECTIONS) / (peakHasuraTasks(spec) * 2));
 
+/**
+ * Whether the daily backup window and the weekly maintenance window (defaults where unset) share a
+ * minute, by marking every minute of the week: RDS refuses windows that overlap.
+ */
+function windowsOverlap(backup = '03:00-04:00', maintenance = 'mon:04:00-mon:05:00'): boolean {
+  const week = 7 * 1440;
+  const minuteOf = (time: string) => {
+    const parts = time.split(':');
+    const day = parts.length === 3 ? DAYS.indexOf(parts[0]) : 0;
+    return day * 1440 + Number(parts[parts.length - 2]) * 60 + Number(parts[parts.length - 1]);
+  };
+  const covered = new Set<number>();
+  const [mStart, mEnd] = maintenance.split('-').map(minuteOf);
+  for (let m = mStart; m !== mEnd; m = (m + 1) % week) covered.add(m);
+  const [bStart, bEnd] = backup.split('-').map(minuteOf);
+  for (let day = 0; day < 7; day++) {
+    for (let m = bStart; m !== bEnd; m = (m + 1) % 1440) {
+      if (covered.has(day * 1440 + m)) return true;
+    }
+  }
+  return false;
+}
+
+
 const storageArb = fc.oneof(
   fc.constant({}),
   fc.integer({ min: 20, max: 39 }).map((allocatedStorageGiB) => ({ allocatedStorageGiB })),
@@ -307,7 +331,8 @@ const databaseArb: fc.Arbitrary<DatabaseSpec> = fc.record({
   preferredMaintenanceWindow: maybe(maintenanceWindowArb),
   databaseName: maybe(fc.stringMatching(/^[a-z][a-z0-9_]{0,15}$/)),
   protection: protectionArb,
-}).map(({ storage, protection, ...rest }) => ({ ...rest, ...storage, ...protection }));
+}).map(({ storage, protection, ...rest }) => ({ ...rest, ...storage, ...protection }))
+  .filter((database) => !windowsOverlap(database.preferredBackupWindow, database.preferredMaintenanceWindow));
 
 const webAclArnArb = fc.tuple(fc.stringMatching(/^\d{12}$/), fc.stringMatching(/^[A-Za-z0-9_-]{1,20}$/), fc.uuid())
   .map(([account, name, id]) => `arn:aws:wafv2:us-east-1:${account}:regional/webacl/${name}/${id}`);
@@ -913,6 +938,22 @@ const databaseMutations: Mutation[] = [
       fc.tuple(fc.constantFrom('monday', 'xyz', 'Mon', 'mo'), backupWindowArb).map(([day, window]) => window.split('-').map((t) => `${day}:${t}`).join('-')),
       maintenanceWindowArb.map((window) => window.replace(/:\d\d-/, ':60-')),
     ).map((preferredMaintenanceWindow) => spoiled('database.preferredMaintenanceWindow', withDatabase(spec, { preferredMaintenanceWindow }))),
+  },
+  {
+    kind: 'backup window shorter than 30 minutes or overlapping the maintenance window',
+    spoil: (spec) => fc.oneof(
+      fc.tuple(fc.integer({ min: 0, max: 1380 }), fc.integer({ min: 1, max: 29 }))
+        .map(([start, length]) => ({ preferredBackupWindow: `${hhmm(start)}-${hhmm(start + length)}` })),
+      fc.tuple(backupWindowArb, maintenanceWindowArb).filter(([backup, maintenance]) => windowsOverlap(backup, maintenance))
+        .map(([preferredBackupWindow, preferredMaintenanceWindow]) => ({ preferredBackupWindow, preferredMaintenanceWindow })),
+    ).map((windows) => spoiled('database.preferredBackupWindow', withDatabase(spec, windows))),
+  },
+  {
+    kind: 'instance type with the db. prefix, or a class or size RDS does not offer',
+    spoil: (spec) => fc.oneof(
+      fc.constantFrom(...INSTANCE_CLASSES).map((instanceClass) => `db.${instanceClass}`),
+      fc.constantFrom('t3.nano', 't4g.nano', 'm5.metal', 'q9.large', 't3.huge', 'large', 't3-micro'),
+    ).map((instanceClass) => spoiled('database.instanceType', withDatabase(spec, { instanceClass }))),
   },
   {
     kind: 'database name not an identifier',

@@ -31,7 +31,6 @@ export function validateDatabaseOptions(options: PlatformDatabaseOptions, prefix
     invalid(`${prefix}.maxAllocatedStorageGiB`, max,
       `It must be larger than ${prefix}.allocatedStorageGiB (${allocated}) for storage autoscaling.`);
   }
-  resolveMaxConnections(options, prefix);
   const retention = options.backupRetention;
   if (retention !== undefined && !retention.isUnresolved()) {
     const days = retention.toDays({ integral: false });
@@ -43,6 +42,9 @@ export function validateDatabaseOptions(options: PlatformDatabaseOptions, prefix
     'Use "hh24:mi-hh24:mi" in UTC, e.g. "03:00-04:00".');
   checkPattern(`${prefix}.preferredMaintenanceWindow`, options.preferredMaintenanceWindow, MAINTENANCE_WINDOW,
     'Use "ddd:hh24:mi-ddd:hh24:mi" in UTC, e.g. "mon:04:00-mon:05:00".');
+  checkWindows(options, prefix);
+  checkInstanceType(options.instanceType, prefix);
+  resolveMaxConnections(options, prefix);
   checkPattern(`${prefix}.databaseName`, options.databaseName, DATABASE_NAME,
     'Start with a letter; use letters, digits and underscores, at most 63 characters.');
   checkPattern(`${prefix}.instanceIdentifier`, options.instanceIdentifier, INSTANCE_IDENTIFIER,
@@ -82,4 +84,80 @@ export function resolveMaxConnections(options: PlatformDatabaseOptions, prefix: 
       + ' (RDS\'s default is DBInstanceClassMemory/9531392), or use a t3, t4g, m5-m8g or r5-r8g class.');
   }
   return computed;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inputs that aws-cdk-lib accepts (at most with a template-validation warning) but RDS refuses at deploy.
+
+/** Instance sizes that EC2 offers and RDS does not. */
+const SIZES_RDS_LACKS = /^(nano|metal.*)$/;
+const INSTANCE_TYPE = /^([a-z]+\d+[a-z-]*)\.([a-z0-9-]+)$/;
+
+/**
+ * The instance class must be written without `db.` (aws-cdk-lib adds it) and name an instance class
+ * and size that aws-cdk-lib's `ec2.InstanceClass` / `ec2.InstanceSize` know and RDS offers.
+ */
+function checkInstanceType(instanceType: ec2.InstanceType | undefined, prefix: string): void {
+  const text = instanceType?.toString();
+  if (text === undefined || isToken(text)) {
+    return;
+  }
+  const prop = `${prefix}.instanceType`;
+  const example = 'e.g. ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.SMALL) or new ec2.InstanceType("t4g.small")';
+  if (text.startsWith('db.')) {
+    invalid(prop, text, `Write the instance class without the "db." prefix, which RDS adds (this would become "db.${text}"): ${example}.`);
+  }
+  const match = INSTANCE_TYPE.exec(text);
+  if (!match) {
+    invalid(prop, text, `Use "<class>.<size>", ${example}.`);
+  }
+  const [, instanceClass, size] = match;
+  if (!(Object.values(ec2.InstanceClass) as string[]).includes(instanceClass)) {
+    invalid(prop, text, `"${instanceClass}" is not an instance class aws-cdk-lib knows (ec2.InstanceClass); ${example}.`);
+  }
+  if (!(Object.values(ec2.InstanceSize) as string[]).includes(size) || SIZES_RDS_LACKS.test(size)) {
+    invalid(prop, text, `"${size}" is not a size RDS offers; use micro, small, medium, large or an N-xlarge size of ec2.InstanceSize.`);
+  }
+}
+
+/** Minutes since the start of the week (Monday 00:00) for `ddd:hh:mi`, or since midnight for `hh:mi`. */
+const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+const MINUTES_PER_DAY = 24 * 60;
+function minutesOf(time: string): number {
+  const parts = time.split(':');
+  const [hours, minutes] = parts.slice(-2).map(Number);
+  const day = parts.length === 3 ? DAYS.indexOf(parts[0]) : 0;
+  return day * MINUTES_PER_DAY + hours * 60 + minutes;
+}
+
+/** A window as [start, end) minute ranges on a cycle of `cycle` minutes (end may wrap past the cycle). */
+function windowRange(window: string, cycle: number): [number, number] {
+  const [start, end] = window.split('-').map(minutesOf);
+  return [start, end > start ? end : end + cycle];
+}
+
+/** RDS refuses a backup window shorter than 30 minutes and windows that overlap. */
+function checkWindows(options: PlatformDatabaseOptions, prefix: string): void {
+  const backup = options.preferredBackupWindow ?? '03:00-04:00';
+  const maintenance = options.preferredMaintenanceWindow ?? 'mon:04:00-mon:05:00';
+  if (isToken(backup) || isToken(maintenance)) {
+    return;
+  }
+  const [backupStart, backupEnd] = windowRange(backup, MINUTES_PER_DAY);
+  if (backupEnd - backupStart < 30) {
+    invalid(`${prefix}.preferredBackupWindow`, backup, 'RDS needs a backup window of at least 30 minutes.');
+  }
+  const week = 7 * MINUTES_PER_DAY;
+  const [maintenanceStart, maintenanceEnd] = windowRange(maintenance, week);
+  // The backup window recurs daily: compare each day's occurrence (and the wrapped week) with the maintenance window.
+  for (let day = -1; day <= 7; day++) {
+    const start = backupStart + day * MINUTES_PER_DAY;
+    const end = backupEnd + day * MINUTES_PER_DAY;
+    for (const shift of [-week, 0, week]) {
+      if (start < maintenanceEnd + shift && maintenanceStart + shift < end) {
+        invalid(`${prefix}.preferredBackupWindow`, backup,
+          `It overlaps ${prefix}.preferredMaintenanceWindow (${JSON.stringify(maintenance)}), which RDS refuses; move one of them.`);
+      }
+    }
+  }
 }

@@ -1,8 +1,9 @@
 import * as logs from 'aws-cdk-lib/aws-logs';
 
 /**
- * How the platform's VPC is laid out. Changing any of these on a deployed platform replaces the VPC or
- * its subnets, and with them the database: set them once, at creation.
+ * How the platform's VPC is laid out. The CIDRs and zones are set at creation only: changing them on a
+ * deployed platform replaces the VPC or its subnets, and with them the database. The NAT gateway count
+ * and the flow log settings can be changed later.
  */
 export interface PlatformNetworkOptions {
   /**
@@ -31,6 +32,11 @@ export interface PlatformNetworkOptions {
   /**
    * How many NAT gateways give the private subnets their outbound internet access; from 1 (cheaper,
    * one zone's outage cuts egress everywhere) to one per Availability Zone (highly available).
+   *
+   * Can be changed on a deployed platform: fewer removes the extra gateways and their Elastic IPs and
+   * points those zones' default routes at a remaining gateway; more adds gateways and re-points routes.
+   * The VPC, subnets and database stay. Tasks in the re-routed zones get a new outbound IP address
+   * (update any allow-lists of third parties) and their open outbound connections drop once.
    *
    * @default - one per Availability Zone
    */

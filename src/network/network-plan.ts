@@ -1,6 +1,6 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Stack, Token, Tokenization } from 'aws-cdk-lib';
 import type { PlatformNetworkOptions } from './network-options';
-import { checkInteger, contains, formatCidr, invalid, Ipv4Cidr, overlaps, requireCidr } from '../private/validation';
+import { checkInteger, contains, formatCidr, invalid, Ipv4Cidr, isToken, overlaps, requireCidr } from '../private/validation';
 
 const DEFAULT_VPC_CIDR = '10.0.0.0/16';
 const DEFAULT_MAX_AZS = 2;
@@ -28,6 +28,10 @@ export function planNetwork(stack: Stack, options: PlatformNetworkOptions, prefi
   const azCount = availabilityZones.length;
 
   const natGateways = options.natGateways ?? azCount;
+  if (isToken(natGateways)) {
+    // aws-cdk-lib only warns, then builds no NAT gateway at all: the tasks could not pull images.
+    invalid(`${prefix}.natGateways`, Tokenization.stringifyNumber(natGateways), `It must be a number known at synth time, from 1 to ${azCount}, not a token.`);
+  }
   checkInteger(`${prefix}.natGateways`, natGateways, 1, azCount);
 
   const publicSubnets = planSubnets(`${prefix}.publicSubnetCidrs`, options.publicSubnetCidrs, vpcCidr, azCount, 0);
