@@ -8,8 +8,8 @@ import { Construct } from 'constructs';
 import {
   DEFAULT_HASURA_IMAGE, HASURA_GRACEFUL_SHUTDOWN_SECONDS, HASURA_PORT, HASURA_STOP_TIMEOUT_SECONDS, validateHasuraOptions,
 } from './hasura-checks';
-import { HasuraApi, HasuraOptions } from './hasura-options';
-import { ConnectionBudget, planConnectionBudget } from './pool-budget';
+import { ConnectionBudget, HasuraApi, HasuraOptions } from './hasura-options';
+import { planConnectionBudget } from './pool-budget';
 import { checkPoolSettings, loadHasuraProject } from './project-checks';
 import { HasuraProjectDeployment } from './project-deployment';
 import { HASURA_START_SCRIPT, startScriptEnvironment, startScriptSecrets } from './start-script';

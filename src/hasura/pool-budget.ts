@@ -1,4 +1,4 @@
-import { HasuraOptions } from './hasura-options';
+import { ConnectionBudget, HasuraOptions } from './hasura-options';
 import { checkInteger, invalid } from '../private/validation';
 import { MAX_HEALTHY_PERCENT, maxSteadyTasks } from '../services/container-service';
 
@@ -22,19 +22,6 @@ export const MAX_POOL_SIZE = 50;
 /** A task needs at least this many connections per pool to serve queries while it syncs its schema. */
 export const MIN_POOL_SIZE = 2;
 
-/** How the database's connections are shared among Hasura tasks. */
-export interface ConnectionBudget {
-  /** PostgreSQL `max_connections`. */
-  readonly maxConnections: number;
-  /** Connections left for RDS and operators. */
-  readonly reservedConnections: number;
-  /** Most Hasura tasks that can run at once: a deploy at the scaling maximum, or one apply task beside it. */
-  readonly peakTasks: number;
-  /** Connections per pool of each task (`HASURA_GRAPHQL_PG_CONNECTIONS`). */
-  readonly poolSize: number;
-  /** Connections Hasura holds when every pool of every task at the peak is full; with the reserve, at most `maxConnections`. */
-  readonly peakConnections: number;
-}
 
 /** Most Hasura tasks that run at once: old and new side by side in a deploy, or one apply task beside the rest. */
 export function peakHasuraTasks(options: HasuraOptions): number {
