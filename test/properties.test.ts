@@ -501,7 +501,8 @@ function checkConnections(spec: Spec, template: Template, resources: Resources):
 /** Secrets each container gets from the platform, before the user's own. */
 const PLATFORM_SECRETS = {
   hasura: ['HASURA_GRAPHQL_ADMIN_SECRET', 'HASURA_GRAPHQL_JWT_SECRET', 'PLATFORM_DB_PASSWORD', 'PLATFORM_DB_USER'],
-  nextjs: ['HASURA_GRAPHQL_ADMIN_SECRET', 'JWT_SECRET', 'NEXTAUTH_SECRET'],
+  // Least privilege: no admin secret, no JWT signing key unless asked for by name.
+  nextjs: ['NEXTAUTH_SECRET'],
 };
 
 /** True when `value` is, or points at, a Secrets Manager secret. */
@@ -827,8 +828,8 @@ function withConsole(spec: Spec, console: NonNullable<HasuraOptions['console']>)
 const hasuraMutations: Mutation[] = [
   {
     kind: 'console over plain HTTP without the opt-in',
-    spoil: (spec) => consoleArb.map((console) => spoiled('hasura.console',
-      { ...spec, domain: undefined, hasura: { ...spec.hasura, console: { ...console, insecureAllowPlainHttp: undefined } } })),
+    spoil: (spec) => consoleArb.map((console) => spoiled('hasura.console', withConsole(
+      { ...spec, domain: undefined }, { ...console, insecureAllowPlainHttp: undefined }))),
   },
   {
     kind: 'Hasura pool larger than the connection budget allows',

@@ -125,7 +125,7 @@ describe('database log groups', () => {
       .toEqual(['/aws/rds/instance/blog-db/postgresql', '/aws/rds/instance/blog-db/upgrade']);
     for (const group of Object.values(groups)) {
       expect(group.Properties).toMatchObject({ RetentionInDays: 30, KmsKeyId: stack.resolve(platform.encryptionKey.keyArn) });
-      expect(group.DeletionPolicy).toBe('Retain');
+      expect(group.DeletionPolicy).toBe('RetainExceptOnCreate');
     }
     const instance = onlyResource(template, 'AWS::RDS::DBInstance');
     expect(instance.Properties.DBInstanceIdentifier).toBe('blog-db');
