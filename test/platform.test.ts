@@ -113,9 +113,9 @@ describe('HasuraNextjsPlatform defaults', () => {
   });
 
   test('the JWT secret is Hasura JWT config; Next.js signs with its key only when asked for by name', () => {
-    const { template } = synthPlatform({ nextjs: { image: NEXTJS_IMAGE, exposeJwtSigningKey: true, exposeHasuraAdminSecret: true } });
-    expect(secretNamesOf(containerNamed(template, 'nextjs'))).toEqual(['HASURA_GRAPHQL_ADMIN_SECRET', 'JWT_SECRET', 'NEXTAUTH_SECRET']);
-    const jwtSecrets = Object.values(template.findResources('AWS::SecretsManager::Secret'))
+    const { template: exposed } = synthPlatform({ nextjs: { image: NEXTJS_IMAGE, exposeJwtSigningKey: true, exposeHasuraAdminSecret: true } });
+    expect(secretNamesOf(containerNamed(exposed, 'nextjs'))).toEqual(['HASURA_GRAPHQL_ADMIN_SECRET', 'JWT_SECRET', 'NEXTAUTH_SECRET']);
+    const jwtSecrets = Object.values(exposed.findResources('AWS::SecretsManager::Secret'))
       .filter((s) => s.Properties.GenerateSecretString?.GenerateStringKey === 'key');
     expect(jwtSecrets).toHaveLength(1);
     expect(jwtSecrets[0].Properties.GenerateSecretString).toMatchObject({
@@ -123,7 +123,7 @@ describe('HasuraNextjsPlatform defaults', () => {
       PasswordLength: 64,
       ExcludePunctuation: true,
     });
-    const jwtSecretValueFrom = JSON.stringify(containerNamed(template, 'nextjs').Secrets
+    const jwtSecretValueFrom = JSON.stringify(containerNamed(exposed, 'nextjs').Secrets
       .find((s: any) => s.Name === 'JWT_SECRET').ValueFrom);
     expect(jwtSecretValueFrom).toContain(':key::');
   });

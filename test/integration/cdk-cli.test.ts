@@ -4,8 +4,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { exampleTemplate } from './helpers';
 import { EXAMPLE_CONTEXT } from '../../examples/example-app';
+import { exampleTemplate } from '../examples/helpers';
 
 const EXAMPLES = path.resolve(__dirname, '..', '..', 'examples');
 const appFolders = fs.readdirSync(EXAMPLES).filter((name) => fs.existsSync(path.join(EXAMPLES, name, 'cdk.json'))).sort();
