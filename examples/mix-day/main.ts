@@ -51,6 +51,9 @@ export function createStack(app: App): Stack {
     webAcl: { rateLimitPerIp: 2000 },
     nextjs: { image: ecs.ContainerImage.fromAsset(path.join(__dirname, '..', 'nextjs-app')) },
     database: { multiAz: true },
+    // "See if something breaks and why": alarms on the whole request path, a dashboard, and a budget.
+    monitoring: { alarmEmails: ['ops@mix.day'] },
+    budget: { monthlyLimitUsd: 300, emails: ['billing@mix.day'] },
   });
 
   new StaticSite(stack, 'Storybook', {
