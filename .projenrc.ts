@@ -82,6 +82,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       watchPathIgnorePatterns: ['/node_modules/', '/cdk.out/'],
       modulePathIgnorePatterns: ['/cdk.out/'],
       collectCoverage: false,
+      // Synthesis is CPU-bound: two workers use both cores of the build machines (jest defaults to one there).
+      maxWorkers: 2,
     },
   },
 
