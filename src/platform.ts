@@ -1,4 +1,4 @@
-import { Duration, Names, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -40,6 +40,7 @@ import { PlatformMonitoring } from './operations/monitoring';
 import { validateMonitoringOptions } from './operations/monitoring-checks';
 import { PlatformMonitoringOptions } from './operations/monitoring-options';
 import { costModelPropsOf } from './operations/platform-cost';
+import { acknowledge } from './private/acknowledge';
 import { logsEncryptionKey } from './private/logs-key';
 import { invalid } from './private/validation';
 import { DEFAULT_TASK } from './services/container-service';
@@ -232,6 +233,8 @@ export class HasuraNextjsPlatform extends Construct {
       vpc: this.vpc,
       containerInsightsV2: ecs.ContainerInsights.ENABLED,
       enableFargateCapacityProviders: true,
+      executeCommandConfiguration: props.hasura?.enableExecuteCommand
+        ? this.executeCommandConfiguration(encryptionKey, props.logRetention) : undefined,
     });
     // Next.js reaches Hasura inside the VPC through ECS Service Connect. An HTTP namespace needs no
     // private hosted zone; Service Connect resolves names in each task's own proxy.
@@ -299,6 +302,10 @@ export class HasuraNextjsPlatform extends Construct {
       },
     });
 
+    if (props.hasura?.enableExecuteCommand) {
+      this.acknowledgeExecLogGrant();
+    }
+
     this.nextjsTargetGroup = this.ingress.addNextjsService(this.nextjs);
     this.hasuraTargetGroup = this.ingress.addHasuraService(this.hasura);
 
@@ -362,6 +369,32 @@ export class HasuraNextjsPlatform extends Construct {
    */
   public costEstimate(): CostEstimate {
     return PlatformCostModel.estimate(costModelPropsOf(this.props));
+  }
+
+  /** aws-cdk-lib lets the Hasura tasks write ECS Exec session logs to any stream of the exec log group. */
+  private acknowledgeExecLogGrant(): void {
+    const stack = Stack.of(this);
+    const logGroup = this.node.findChild('ExecLogGroup') as logs.LogGroup;
+    const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+    const logicalId = stack.getLogicalId(logGroup.node.defaultChild as logs.CfnLogGroup);
+    acknowledge(this.hasura.taskDefinition.taskRole, 'ECS Exec writes each session to a new stream of the'
+      + ' platform\'s exec log group; stream names are chosen per session, so the grant names the group\'s streams by wildcard.',
+    `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:${region}:<AWS::AccountId>:log-group:<${logicalId}>:*]`);
+  }
+
+  /** ECS Exec sessions encrypted with the platform key and logged to a group of their own. */
+  private executeCommandConfiguration(encryptionKey: kms.IKey, retention?: logs.RetentionDays): ecs.ExecuteCommandConfiguration {
+    const logGroup = new logs.LogGroup(this, 'ExecLogGroup', {
+      logGroupName: `/ecs/${this.platformName}/exec`,
+      retention: retention ?? logs.RetentionDays.ONE_WEEK,
+      encryptionKey,
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+    });
+    return {
+      kmsKey: encryptionKey,
+      logging: ecs.ExecuteCommandLogging.OVERRIDE,
+      logConfiguration: { cloudWatchLogGroup: logGroup, cloudWatchEncryptionEnabled: true },
+    };
   }
 
   /** The platform's own key for its log groups, secrets and database storage. */

@@ -68,7 +68,16 @@ const ACKNOWLEDGED_RULES = [
   'AwsSolutions-IAM5[Resource::<StorybookBucketA4A6A588.Arn>/*]',
   'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-us-east-1/*]',
   'AwsSolutions-IAM5[Resource::*]',
+  // ECS Exec session logs: any stream of the platform's exec log group.
+  'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:us-east-1:<AWS::AccountId>:log-group:<PlatformExecLogGroupA7183F79>:*]',
+  // The provider framework of the Hasura project deployment may invoke its own functions' versions.
+  'AwsSolutions-IAM5[Resource::<PlatformHasuraProjectProviderframeworkisCompleteD76656B4.Arn>:*]',
+  'AwsSolutions-IAM5[Resource::<PlatformHasuraProjectProviderframeworkonTimeout64EA73EE.Arn>:*]',
+  'AwsSolutions-IAM5[Resource::<PlatformHasuraProjectStartFunction514DBBE8.Arn>:*]',
+  'AwsSolutions-IAM5[Resource::<PlatformHasuraProjectStatusFunction9632FA42.Arn>:*]',
   'AwsSolutions-L1',
+  'AwsSolutions-SF1',
+  'AwsSolutions-SF2',
   'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
   'AwsSolutions-RDS2',
   'AwsSolutions-RDS10',

@@ -7,7 +7,7 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { HasuraNextjsPlatform } from '../../src';
+import { HasuraNextjsPlatform, HasuraProject } from '../../src';
 import { exampleApp } from '../example-app';
 
 export function createStack(app: App): Stack {
@@ -20,7 +20,12 @@ export function createStack(app: App): Stack {
     platformName: 'hasura-blog-dev',
     network: { availabilityZones: ['us-east-1a', 'us-east-1b'], natGateways: 1 },
     loadBalancer: { deletionProtection: false },
-    hasura: { cpu: 256, memoryLimitMiB: 512, desiredCount: 1 },
+    hasura: {
+      cpu: 256,
+      memoryLimitMiB: 512,
+      desiredCount: 1,
+      project: HasuraProject.fromDirectory(path.join(__dirname, '..', 'hasura-project')),
+    },
     nextjs: {
       image: ecs.ContainerImage.fromAsset(path.join(__dirname, '..', 'nextjs-app')),
       cpu: 256,

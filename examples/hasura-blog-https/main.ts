@@ -15,7 +15,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { HasuraNextjsPlatform } from '../../src';
+import { HasuraNextjsPlatform, HasuraProject } from '../../src';
 import { exampleApp } from '../example-app';
 
 export function createStack(app: App): Stack {
@@ -37,7 +37,10 @@ export function createStack(app: App): Stack {
       webAclArn: 'arn:aws:wafv2:us-east-1:111122223333:regional/webacl/hasura-blog/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111',
     },
     hasura: {
+      // The blog's tables, relationships and permissions, applied on every deploy that changes them.
+      project: HasuraProject.fromDirectory(path.join(__dirname, '..', 'hasura-project')),
       console: { allowedCidrs: ['203.0.113.0/24'] },
+      enableExecuteCommand: true,
       cpuArchitecture: ecs.CpuArchitecture.ARM64,
       autoScaling: { minTasks: 2, maxTasks: 4 },
     },

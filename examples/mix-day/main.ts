@@ -49,6 +49,8 @@ export function createStack(app: App): Stack {
       originFacingPrefixList: ec2.PrefixList.fromPrefixListId(stack, 'CloudFrontOriginFacing', CLOUDFRONT_ORIGIN_FACING_US_EAST_1),
     },
     webAcl: { rateLimitPerIp: 2000 },
+    // No public admin surface: operators reach Hasura through ECS Exec.
+    hasura: { enableExecuteCommand: true },
     nextjs: { image: ecs.ContainerImage.fromAsset(path.join(__dirname, '..', 'nextjs-app')) },
     database: { multiAz: true },
     // "See if something breaks and why": alarms on the whole request path, a dashboard, and a budget.

@@ -94,6 +94,16 @@ export interface HasuraOptions extends ContainerServiceOptions {
   readonly console?: HasuraConsoleOptions;
 
   /**
+   * Let operators open a shell in the Hasura containers, or forward a port to them, with ECS Exec
+   * (`aws ecs execute-command`, SSM port forwarding): the way to run the Hasura CLI or console against
+   * a platform whose load balancer opens no admin surface. In a `HasuraNextjsPlatform`, sessions are
+   * encrypted with the platform key and logged to `/ecs/<platformName>/exec`.
+   *
+   * @default false
+   */
+  readonly enableExecuteCommand?: boolean;
+
+  /**
    * Hasura's dev mode: detailed internal errors in API responses. Not for production.
    *
    * @default false

@@ -118,6 +118,7 @@ export class HasuraService extends Construct implements ec2.IConnectable {
         startPeriod: Duration.seconds(30),
       },
       serviceConnectName: SERVICE_CONNECT_NAME,
+      enableExecuteCommand: props.enableExecuteCommand,
       environment: {
         ...startScriptEnvironment(database),
         HASURA_GRAPHQL_SERVER_PORT: String(HASURA_PORT),

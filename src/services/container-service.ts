@@ -36,6 +36,8 @@ export interface ContainerServiceSpec {
   readonly serviceConnectName?: string;
   /** Run on Fargate Spot beyond one on-demand task. */
   readonly fargateSpot?: boolean;
+  /** Let operators reach the containers with ECS Exec. */
+  readonly enableExecuteCommand?: boolean;
 }
 
 /** The parts of a running container service. */
@@ -174,6 +176,7 @@ export function createContainerService(scope: Construct, spec: ContainerServiceS
     circuitBreaker: { enable: true, rollback: true },
     propagateTags: ecs.PropagatedTagSource.SERVICE,
     healthCheckGracePeriod: options.healthCheckGracePeriod ?? Duration.seconds(60),
+    enableExecuteCommand: spec.enableExecuteCommand,
     capacityProviderStrategies: spec.fargateSpot ? [
       // One task always on demand, so a Spot reclaim never takes the whole service down.
       { capacityProvider: 'FARGATE', base: 1, weight: 0 },
@@ -198,6 +201,11 @@ export function createContainerService(scope: Construct, spec: ContainerServiceS
   const scalableTaskCount = scaling ? scaleTaskCount(service, scaling) : undefined;
 
   acknowledgeTaskDefinition(taskDefinition);
+  if (spec.enableExecuteCommand) {
+    acknowledge(taskDefinition.taskRole, 'ECS Exec needs the ssmmessages channel actions, which exist only for'
+      + ' Resource "*"; aws-cdk-lib adds them, with logs and KMS grants scoped to the session log group and key.',
+    'AwsSolutions-IAM5[Resource::*]', ...nistAndHipaa('IAMNoInlinePolicy'));
+  }
 
   return {
     logGroup,

@@ -33,10 +33,12 @@ describe('hasura-blog-dev: the low-cost variant', () => {
   });
 
   test('one task of the smallest size per service', () => {
-    for (const service of Object.values(template.findResources('AWS::ECS::Service'))) {
+    const services = Object.values(template.findResources('AWS::ECS::Service'));
+    expect(services).toHaveLength(2);
+    const taskDefinitions = template.toJSON().Resources;
+    for (const service of services) {
       expect(service.Properties.DesiredCount).toBe(1);
-    }
-    for (const taskDefinition of Object.values(template.findResources('AWS::ECS::TaskDefinition'))) {
+      const taskDefinition = taskDefinitions[service.Properties.TaskDefinition.Ref];
       expect([taskDefinition.Properties.Cpu, taskDefinition.Properties.Memory]).toEqual(['256', '512']);
     }
   });

@@ -1,0 +1,127 @@
+// A Hasura application inside the platform: its project applied before the service rolls out, the
+// admin secret and signing key kept from Next.js, the console only over TLS, and ECS Exec as the
+// operator path that opens nothing to the internet.
+import * as path from 'path';
+import { Match } from 'aws-cdk-lib/assertions';
+import { HasuraProject } from '../../src';
+import { exampleTemplate } from '../examples/helpers';
+import { containerNamed, environmentOf, NEXTJS_IMAGE, secretNamesOf, synthPlatform } from '../util';
+
+const BLOG_PROJECT = HasuraProject.fromDirectory(path.join(__dirname, '..', '..', 'examples', 'hasura-project'));
+
+function servingEnvironment(template: { [key: string]: any }): { [name: string]: unknown } {
+  const [hasuraService] = Object.values<any>(template.Resources)
+    .filter((r) => r.Type === 'AWS::ECS::Service' && JSON.stringify(r.Properties.LoadBalancers).includes('"hasura"'));
+  const taskDefinition = template.Resources[hasuraService.Properties.TaskDefinition.Ref];
+  return environmentOf(taskDefinition.Properties.ContainerDefinitions[0]);
+}
+
+describe.each(['hasura-blog-dev', 'hasura-blog-https'])('example %s ships the blog\'s Hasura project', (name) => {
+  const template = exampleTemplate(name);
+  const resources = Object.entries<any>(template.Resources);
+  const [deploymentId] = resources.find(([, r]) => r.Type === 'Custom::HasuraProjectDeployment')!;
+  const [, deployment] = resources.find(([, r]) => r.Type === 'Custom::HasuraProjectDeployment')!;
+
+  test('the Hasura service rolls out only after the project applied', () => {
+    const [, hasuraService] = resources.find(([, r]) => r.Type === 'AWS::ECS::Service'
+      && JSON.stringify(r.Properties.LoadBalancers).includes('"hasura"'))!;
+    expect(hasuraService.DependsOn).toContain(deploymentId);
+  });
+
+  test('the one-off task runs an image asset built from the project, on the cli-migrations image', () => {
+    const taskDefinitionArn = JSON.stringify(deployment.Properties.TaskDefinitionArn ?? deployment.Properties);
+    const [, taskDefinition] = resources.find(([id, r]) => r.Type === 'AWS::ECS::TaskDefinition' && taskDefinitionArn.includes(id))!;
+    const image = JSON.stringify(taskDefinition.Properties.ContainerDefinitions[0].Image);
+    expect(image).toContain('cdk-hnb659fds-container-assets');
+  });
+
+  test('the serving tasks enable the metadata API only with the console', () => {
+    const apis = String(servingEnvironment(template).HASURA_GRAPHQL_ENABLED_APIS);
+    expect(apis).toBe(name === 'hasura-blog-https' ? 'graphql,metadata,config' : 'graphql');
+  });
+});
+
+describe('least privilege for Next.js', () => {
+  test('hasura-blog-dev gives Next.js neither the admin secret nor the JWT signing key', () => {
+    const template = exampleTemplate('hasura-blog-dev');
+    const nextjs = Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::ECS::TaskDefinition')
+      .flatMap((r) => r.Properties.ContainerDefinitions).find((c: any) => c.Name === 'nextjs');
+    expect(secretNamesOf(nextjs)).toEqual(['NEXTAUTH_SECRET']);
+  });
+
+  test('hasura-blog-prod asks for both by name, as the documented topology has them', () => {
+    const template = exampleTemplate('hasura-blog-prod');
+    const nextjs = Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::ECS::TaskDefinition')
+      .flatMap((r) => r.Properties.ContainerDefinitions).find((c: any) => c.Name === 'nextjs');
+    expect(secretNamesOf(nextjs)).toEqual(['HASURA_GRAPHQL_ADMIN_SECRET', 'JWT_SECRET', 'NEXTAUTH_SECRET']);
+  });
+});
+
+describe('the console only over TLS', () => {
+  test('a console without a domain fails, naming hasura.console', () => {
+    expect(() => synthPlatform({ hasura: { console: { allowedCidrs: ['198.51.100.0/24'] } } })).toThrow(
+      /^Invalid hasura\.console: \["198\.51\.100\.0\/24"\]\. Without a domain there is no certificate.*set hasura\.console\.insecureAllowPlainHttp to true\./);
+  });
+
+  test('plain HTTP when asked for by name', () => {
+    const { template } = synthPlatform({ hasura: { console: { allowedCidrs: ['198.51.100.0/24'], insecureAllowPlainHttp: true } } });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 8080, Protocol: 'HTTP' });
+  });
+
+  test('a signing key asked for where the JWT config has none fails', () => {
+    const { platform } = synthPlatform();
+    expect(() => synthPlatform({
+      hasura: { jwt: { secret: platform.hasura.adminSecret } },
+      nextjs: { image: NEXTJS_IMAGE, exposeJwtSigningKey: true },
+    })).toThrow(/^Invalid nextjs\.exposeJwtSigningKey: true\. hasura\.jwt names no signingKeyField/);
+  });
+});
+
+describe('ECS Exec, the operator path', () => {
+  const { stack, platform, template } = synthPlatform({ platformName: 'blog', hasura: { enableExecuteCommand: true } });
+
+  test('Hasura tasks accept ECS Exec; Next.js tasks do not', () => {
+    const services = Object.values(template.findResources('AWS::ECS::Service'));
+    expect(services.map((s) => s.Properties.EnableExecuteCommand ?? false).sort()).toEqual([false, true]);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['ssmmessages:OpenDataChannel']) })]) },
+    });
+  });
+
+  test('sessions are encrypted with the platform key and logged to an encrypted, retry-safe group', () => {
+    const keyArn = stack.resolve(platform.encryptionKey.keyArn);
+    template.hasResourceProperties('AWS::ECS::Cluster', {
+      Configuration: {
+        ExecuteCommandConfiguration: {
+          KmsKeyId: keyArn,
+          Logging: 'OVERRIDE',
+          LogConfiguration: Match.objectLike({ CloudWatchEncryptionEnabled: true }),
+        },
+      },
+    });
+    template.hasResource('AWS::Logs::LogGroup', {
+      Properties: { LogGroupName: '/ecs/blog/exec', KmsKeyId: keyArn },
+      DeletionPolicy: 'RetainExceptOnCreate',
+    });
+  });
+
+  test('without it, no cluster exec configuration and no exec log group', () => {
+    const { template: plain } = synthPlatform({ platformName: 'blog' });
+    expect(JSON.stringify(plain.findResources('AWS::ECS::Cluster'))).not.toContain('ExecuteCommandConfiguration');
+    expect(JSON.stringify(plain.findResources('AWS::Logs::LogGroup'))).not.toContain('/ecs/blog/exec');
+  });
+});
+
+describe('the project is held to the connection budget', () => {
+  test('a databases.yaml pool above the per-task pool fails, naming hasura.project', () => {
+    // The blog project asks for 10 connections per task; 4 tasks on a db.t3.micro leave each 4.
+    expect(() => synthPlatform({ hasura: { project: BLOG_PROJECT, desiredCount: 4 } })).toThrow(
+      /^Invalid hasura\.project: ".*databases\.yaml"\. The database "default" sets pool_settings\.max_connections to 10, but each Hasura task may open at most 4/);
+  });
+
+  test('it fits one task on a db.t3.micro (19 per pool), and the serving tasks get that pool size', () => {
+    const { template } = synthPlatform({ hasura: { project: BLOG_PROJECT, desiredCount: 1 } });
+    expect(environmentOf(containerNamed(template, 'hasura')).HASURA_GRAPHQL_PG_CONNECTIONS).toBe('19');
+    template.resourceCountIs('Custom::HasuraProjectDeployment', 1);
+  });
+});
