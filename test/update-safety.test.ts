@@ -5,6 +5,7 @@
 //
 // The settings documented as "set at creation only" are applied too: those must be detected as
 // replacing, which proves the check can fail.
+import * as path from 'path';
 import { fullDiff, ResourceImpact, TemplateDiff } from '@aws-cdk/cloudformation-diff';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -17,7 +18,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { createStack, productionProps } from '../examples/hasura-blog-prod/main';
-import { HasuraNextjsPlatformProps } from '../src';
+import { HasuraNextjsPlatformProps, HasuraProject } from '../src';
 
 /** Resources that hold data, or whose identity others depend on (subnets pin the database). */
 const STATEFUL_TYPES = [
@@ -181,6 +182,12 @@ const everydayEdits: UpdateCase[] = [
   { name: 'load balancer idle timeout 25 -> 20 s', edit: loadBalancer({ idleTimeout: Duration.seconds(20) }) },
   { name: 'database max_connections set explicitly', edit: database({ maxConnections: 100 }) },
   { name: 'Hasura stop timeout and health-check grace period changed', edit: hasura({ stopTimeout: Duration.seconds(120), healthCheckGracePeriod: Duration.seconds(120) }) },
+  { name: 'ECS Exec turned on for Hasura', edit: hasura({ enableExecuteCommand: true }) },
+  {
+    name: 'the blog\'s Hasura project is applied on deploy',
+    edit: hasura({ desiredCount: 1, project: HasuraProject.fromDirectory(path.join(__dirname, '..', 'examples', 'hasura-project')) }),
+  },
+  { name: 'Next.js no longer gets the admin secret and the JWT key', edit: nextjs({ exposeHasuraAdminSecret: false, exposeJwtSigningKey: false }) },
   { name: 'NAT gateways 2 -> 1', edit: network({ natGateways: 1 }) },
   { name: 'monitoring turned on (alarms, topic, dashboard)', edit: withMonitoring },
   { name: 'monitoring turned off', before: withMonitoring, edit: (props) => ({ ...props, monitoring: undefined }) },
