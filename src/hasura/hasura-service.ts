@@ -164,6 +164,7 @@ export class HasuraService extends Construct implements ec2.IConnectable {
         vpcSubnets: props.vpcSubnets,
         secrets: props.secrets,
         logRetention: props.logRetention,
+        connectionPoolSize: this.connectionBudget.poolSize,
       });
       // The new revision rolls out only after its project applied cleanly.
       this.service.node.addDependency(this.projectDeployment.resource);

@@ -16,7 +16,7 @@ import { ProjectTaskStatusFunction } from './project-task-status-function';
 import { HASURA_METADATA_CHECK_SCRIPT, HASURA_START_SCRIPT, startScriptEnvironment, startScriptSecrets } from './start-script';
 import { PlatformDatabase } from '../database/database';
 import { acknowledge, nistAndHipaa } from '../private/acknowledge';
-import { invalid, isToken } from '../private/validation';
+import { checkInteger, invalid, isToken } from '../private/validation';
 import { acknowledgeTaskDefinition } from '../services/container-service';
 
 /** Props of {@link HasuraProjectDeployment}. */
@@ -61,6 +61,15 @@ export interface HasuraProjectDeploymentProps {
    * @default - none
    */
   readonly secrets?: { [name: string]: ecs.Secret };
+
+  /**
+   * Connections per pool of the graphql-engine the task runs (`HASURA_GRAPHQL_PG_CONNECTIONS`; it
+   * has a source pool and a metadata pool). Applying a project is sequential, so few are needed; in
+   * a `HasuraService` it is the service's own pool size, which the connection budget counts.
+   *
+   * @default 4
+   */
+  readonly connectionPoolSize?: number;
 
   /**
    * How long applying the project may take, from starting the task to its exit (at most 2 hours).
@@ -167,6 +176,8 @@ export class HasuraProjectDeployment extends Construct implements ec2.IConnectab
         HASURA_GRAPHQL_ENABLE_TELEMETRY: 'false',
         // The first start on a new database creates Hasura's catalog, which can exceed the default 30 s.
         HASURA_GRAPHQL_MIGRATIONS_SERVER_TIMEOUT: '180',
+        // Bounded like a serving task, so applying fits the database's connection budget.
+        HASURA_GRAPHQL_PG_CONNECTIONS: String(props.connectionPoolSize ?? 4),
       },
       secrets: {
         ...props.secrets,
@@ -279,6 +290,7 @@ function validateProjectDeploymentProps(props: HasuraProjectDeploymentProps, pro
     && (timeout.toSeconds() < 60 || timeout.toSeconds() > 7200)) {
     invalid('timeout', timeout.toHumanString(), 'Use from 1 minute to 2 hours.');
   }
+  checkInteger('connectionPoolSize', props.connectionPoolSize, 1, 1000);
   const baseImage = props.baseImage;
   if (baseImage !== undefined && (isToken(baseImage) || !/^[a-z0-9][\w./:@-]*cli-migrations-v3[\w.-]*(@sha256:[0-9a-f]{64})?$/.test(baseImage))) {
     invalid('baseImage', baseImage, 'Use a Hasura `cli-migrations-v3` image reference known at synth time, e.g. "hasura/graphql-engine:v2.51.3.cli-migrations-v3".');
