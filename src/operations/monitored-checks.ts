@@ -1,5 +1,5 @@
 import type { MonitoredDatabase, MonitoredService } from './monitored-resources';
-import { DATABASE_CLASSES } from './prices';
+import { instanceMemoryGiB } from '../database/max-connections';
 import { checkInteger, invalid, isToken } from '../private/validation';
 
 const DISPLAY_NAME = /^[a-z][a-z0-9-]{0,31}$/;
@@ -29,13 +29,12 @@ export function checkMonitoredResources(services: MonitoredService[], database: 
   }
 }
 
-/** The memory of the database's class: given, or from the library's table. */
+/** The memory of the database's class: given, or the one the connection budget sizes max_connections from. */
 export function databaseMemoryGiB(database: MonitoredDatabase): number {
-  const instanceClass = database.instanceType.toString();
-  const memory = database.memoryGiB ?? DATABASE_CLASSES.get(instanceClass)?.memoryGiB;
+  const memory = database.memoryGiB ?? instanceMemoryGiB(database.instanceType);
   if (memory === undefined) {
-    invalid('database.memoryGiB', undefined, `The library does not know the memory of db.${instanceClass};`
-      + ` give it in GiB (known classes: ${[...DATABASE_CLASSES.keys()].join(', ')}).`);
+    invalid('database.memoryGiB', undefined, `The library does not know the memory of db.${database.instanceType.toString()};`
+      + ' give it in GiB (the library knows the t3, t4g, m5-m8g and r5-r8g classes).');
   }
   return memory;
 }

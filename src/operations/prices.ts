@@ -28,23 +28,22 @@ export const PRICES = {
   logIngestionGb: 0.50,
 } as const;
 
-/** A database instance class: its single-AZ hourly price for PostgreSQL and its memory. */
+/** A database instance class: its single-AZ hourly price for PostgreSQL. */
 export interface DatabaseClassFacts {
   readonly hourlyUsd: number;
-  readonly memoryGiB: number;
 }
 
 /** RDS for PostgreSQL instance classes the model knows, single-AZ (Multi-AZ costs twice as much). */
 export const DATABASE_CLASSES: ReadonlyMap<string, DatabaseClassFacts> = new Map([
-  ['t3.micro', { hourlyUsd: 0.018, memoryGiB: 1 }],
-  ['t3.small', { hourlyUsd: 0.036, memoryGiB: 2 }],
-  ['t3.medium', { hourlyUsd: 0.072, memoryGiB: 4 }],
-  ['t4g.micro', { hourlyUsd: 0.016, memoryGiB: 1 }],
-  ['t4g.small', { hourlyUsd: 0.032, memoryGiB: 2 }],
-  ['t4g.medium', { hourlyUsd: 0.065, memoryGiB: 4 }],
-  ['m6g.large', { hourlyUsd: 0.152, memoryGiB: 8 }],
-  ['m7g.large', { hourlyUsd: 0.168, memoryGiB: 8 }],
-  ['r6g.large', { hourlyUsd: 0.225, memoryGiB: 16 }],
+  ['t3.micro', { hourlyUsd: 0.018 }],
+  ['t3.small', { hourlyUsd: 0.036 }],
+  ['t3.medium', { hourlyUsd: 0.072 }],
+  ['t4g.micro', { hourlyUsd: 0.016 }],
+  ['t4g.small', { hourlyUsd: 0.032 }],
+  ['t4g.medium', { hourlyUsd: 0.065 }],
+  ['m6g.large', { hourlyUsd: 0.152 }],
+  ['m7g.large', { hourlyUsd: 0.168 }],
+  ['r6g.large', { hourlyUsd: 0.225 }],
 ] as const);
 
 /** True for burstable classes (`t*`), which earn and spend CPU credits. */

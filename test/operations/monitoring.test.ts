@@ -165,6 +165,15 @@ describe('bad input names the prop', () => {
     })).toThrow('Invalid services[0].displayName: "Hasura!"');
   });
 
+  test('every class the connection budget accepts has a freeable-memory alarm too (db.m5.large: 10% of 8 GiB)', () => {
+    const { template } = synthPlatform({
+      platformName: 'blog',
+      monitoring: {},
+      database: { instanceType: ec2.InstanceType.of(ec2.InstanceClass.M5, ec2.InstanceSize.LARGE) },
+    });
+    expect(alarm(template, 'database-freeable-memory').Threshold).toBe(Math.round(0.1 * 8 * 1024 ** 3));
+  });
+
   test('database.memoryGiB for a class the library does not know', () => {
     const { platform } = synthPlatform();
     expect(() => new PlatformMonitoring(new Stack(), 'M', {
