@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import { PlatformDatabase } from './database/database';
-import { resolveMaxConnections, validateDatabaseOptions } from './database/database-checks';
+import { DEFAULT_INSTANCE_TYPE, resolveMaxConnections, validateDatabaseOptions } from './database/database-checks';
 import { PlatformDatabaseOptions } from './database/database-options';
 import { PlatformCdn } from './edge/cdn';
 import { validateCdnOptions } from './edge/cdn-checks';
@@ -43,7 +43,7 @@ import { costModelPropsOf } from './operations/platform-cost';
 import { acknowledge } from './private/acknowledge';
 import { logsEncryptionKey } from './private/logs-key';
 import { invalid } from './private/validation';
-import { DEFAULT_TASK } from './services/container-service';
+import { minSteadyTasks } from './services/container-service';
 
 /** Props of {@link HasuraNextjsPlatform}. */
 export interface HasuraNextjsPlatformProps {
@@ -334,18 +334,18 @@ export class HasuraNextjsPlatform extends Construct {
             displayName: 'hasura',
             service: this.hasura.service,
             targetGroup: this.hasuraTargetGroup,
-            minimumTasks: minimumTasks(props.hasura ?? {}),
+            minimumTasks: minSteadyTasks(props.hasura ?? {}),
           },
           {
             displayName: 'nextjs',
             service: this.nextjs.service,
             targetGroup: this.nextjsTargetGroup,
-            minimumTasks: minimumTasks(props.nextjs),
+            minimumTasks: minSteadyTasks(props.nextjs),
           },
         ],
         database: {
           instance: this.database.instance,
-          instanceType: props.database?.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MICRO),
+          instanceType: props.database?.instanceType ?? DEFAULT_INSTANCE_TYPE,
           maxAllocatedStorageGiB: props.database?.maxAllocatedStorageGiB ?? 40,
           maxConnections: this.database.maxConnections,
         },
@@ -441,11 +441,6 @@ function validatePlatformProps(scope: Construct, props: HasuraNextjsPlatformProp
     validateBackupOptions(props.backup, 'backup', Stack.of(scope));
   }
   validateEdgeProps(Stack.of(scope), props);
-}
-
-/** The fewest tasks a service runs outside a deploy: its scaling floor, or its fixed count. */
-function minimumTasks(options: { desiredCount?: number; autoScaling?: { minTasks: number } }): number {
-  return options.autoScaling?.minTasks ?? options.desiredCount ?? DEFAULT_TASK.desiredCount;
 }
 
 /** Checks the CDN and web ACL props against each other and the rest. */

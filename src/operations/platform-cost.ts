@@ -1,20 +1,10 @@
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { PlatformCostModelProps, ServiceCostProfile } from './cost-model-options';
 import { alarmMetricCount } from './monitoring-metrics';
 import { isBurstable } from './prices';
+import { DEFAULT_INSTANCE_TYPE } from '../database/database-checks';
 import type { HasuraNextjsPlatformProps } from '../platform';
-import { DEFAULT_TASK } from '../services/container-service';
-
-/** The capacity settings of a service the cost model reads, where the service offers them. */
-interface CapacityOptions {
-  readonly cpu?: number;
-  readonly memoryLimitMiB?: number;
-  readonly desiredCount?: number;
-  readonly cpuArchitecture?: ecs.CpuArchitecture;
-  readonly fargateSpot?: boolean;
-  readonly autoScaling?: { readonly minTasks?: number };
-}
+import { DEFAULT_TASK, minSteadyTasks } from '../services/container-service';
+import { ContainerServiceOptions } from '../services/service-options';
 
 /**
  * The one place that maps the platform's props to the cost model's input, with the platform's own
@@ -27,7 +17,7 @@ export function costModelPropsOf(props: HasuraNextjsPlatformProps): PlatformCost
     : network.availabilityZones?.length ?? network.maxAzs ?? 2;
   const natGateways = props.vpc ? 0 : network.natGateways ?? availabilityZones;
   const database = props.database ?? {};
-  const instanceType = database.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MICRO);
+  const instanceType = database.instanceType ?? DEFAULT_INSTANCE_TYPE;
   const monitoring = props.monitoring;
   const generatedSecrets = 1 // database credentials
     + (props.hasura?.adminSecret ? 0 : 1)
@@ -55,12 +45,12 @@ export function costModelPropsOf(props: HasuraNextjsPlatformProps): PlatformCost
   };
 }
 
-function serviceProfile(name: string, options: CapacityOptions): ServiceCostProfile {
+function serviceProfile(name: string, options: ContainerServiceOptions & { readonly fargateSpot?: boolean }): ServiceCostProfile {
   return {
     name,
     cpu: options.cpu ?? DEFAULT_TASK.cpu,
     memoryLimitMiB: options.memoryLimitMiB ?? DEFAULT_TASK.memoryLimitMiB,
-    taskCount: options.autoScaling?.minTasks ?? options.desiredCount ?? DEFAULT_TASK.desiredCount,
+    taskCount: minSteadyTasks(options),
     cpuArchitecture: options.cpuArchitecture,
     fargateSpot: options.fargateSpot,
   };

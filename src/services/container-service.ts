@@ -66,6 +66,11 @@ export const DEFAULT_SCALING = {
 /** Share of the desired count that may run during a deployment: old and new tasks side by side. */
 export const MAX_HEALTHY_PERCENT = 200;
 
+/** The fewest tasks of a service outside a deployment: its scaling floor, or its fixed count. */
+export function minSteadyTasks(options: ContainerServiceOptions): number {
+  return options.autoScaling?.minTasks ?? options.desiredCount ?? DEFAULT_TASK.desiredCount;
+}
+
 /** The most tasks of a service that scaling lets run outside a deployment. */
 export function maxSteadyTasks(options: ContainerServiceOptions): number {
   return options.autoScaling?.maxTasks ?? options.desiredCount ?? DEFAULT_TASK.desiredCount;
@@ -227,12 +232,17 @@ export function acknowledgeTaskDefinition(taskDefinition: ecs.TaskDefinition): v
   'AwsSolutions-IAM5[Resource::*]', ...nistAndHipaa('IAMNoInlinePolicy'));
 }
 
-function scaleTaskCount(service: ecs.FargateService, scaling: ServiceAutoScalingOptions): ecs.ScalableTaskCount {
-  const count = service.autoScaleTaskCount({ minCapacity: scaling.minTasks, maxCapacity: scaling.maxTasks });
-  const cooldowns = {
+/** The scaling cooldowns given, or the defaults. */
+function cooldownsOf(scaling: ServiceAutoScalingOptions): { scaleOutCooldown: Duration; scaleInCooldown: Duration } {
+  return {
     scaleOutCooldown: scaling.scaleOutCooldown ?? DEFAULT_SCALING.scaleOutCooldown,
     scaleInCooldown: scaling.scaleInCooldown ?? DEFAULT_SCALING.scaleInCooldown,
   };
+}
+
+function scaleTaskCount(service: ecs.FargateService, scaling: ServiceAutoScalingOptions): ecs.ScalableTaskCount {
+  const count = service.autoScaleTaskCount({ minCapacity: scaling.minTasks, maxCapacity: scaling.maxTasks });
+  const cooldowns = cooldownsOf(scaling);
   count.scaleOnCpuUtilization('Cpu', {
     targetUtilizationPercent: scaling.cpuTargetPercent ?? DEFAULT_SCALING.cpuTargetPercent, ...cooldowns,
   });
@@ -249,8 +259,7 @@ export function scaleOnRequests(scalableTaskCount: ecs.ScalableTaskCount | undef
     scalableTaskCount.scaleOnRequestCount('Requests', {
       requestsPerTarget: scaling.requestsPerTarget,
       targetGroup,
-      scaleOutCooldown: scaling.scaleOutCooldown ?? DEFAULT_SCALING.scaleOutCooldown,
-      scaleInCooldown: scaling.scaleInCooldown ?? DEFAULT_SCALING.scaleInCooldown,
+      ...cooldownsOf(scaling),
     });
   }
 }
