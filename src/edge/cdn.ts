@@ -3,8 +3,6 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as route53 from 'aws-cdk-lib/aws-route53';
-import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
@@ -15,6 +13,7 @@ import { IMMUTABLE, immutableCachePolicy, securityHeadersPolicy } from './securi
 import { acknowledge, nistAndHipaa } from '../private/acknowledge';
 import { acknowledgeBucketDeployment } from '../private/bucket-deployment';
 import { cloudFrontLogBucket } from '../private/log-bucket';
+import { siteCertificate, siteDistribution } from '../private/site-distribution';
 
 /** The AWS-managed prefix list of the addresses CloudFront connects to origins from. */
 export const CLOUDFRONT_ORIGIN_FACING = 'com.amazonaws.global.cloudfront.origin-facing';
@@ -50,10 +49,8 @@ export class PlatformCdn extends Construct {
     super(scope, id);
     validateCdnOptions(props, Stack.of(this), 'cdn');
 
-    this.certificate = props.certificate ?? new acm.Certificate(this, 'Certificate', {
-      domainName: props.domainName,
-      validation: acm.CertificateValidation.fromDns(props.hostedZone),
-    });
+    const site = { ...props, prefix: 'cdn' };
+    this.certificate = siteCertificate(this, site);
 
     this.originFacingPrefixList = props.originFacingPrefixList
       ?? ec2.PrefixList.fromLookup(this, 'OriginFacing', { prefixListName: CLOUDFRONT_ORIGIN_FACING });
@@ -99,31 +96,14 @@ export class PlatformCdn extends Construct {
       this.accessLogBucket = cloudFrontLogBucket(this, 'AccessLogs', props.accessLogRetentionDays ?? 90);
     }
 
-    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+    this.distribution = siteDistribution(this, { ...site, accessLogBucket: this.accessLogBucket }, this.certificate, {
       comment: `${props.domainName}: Next.js and Hasura through a VPC origin`,
-      domainNames: [props.domainName],
-      certificate: this.certificate,
-      minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
-      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
-      enableIpv6: true,
       defaultBehavior: dynamic,
       additionalBehaviors: {
         [NEXT_STATIC_PATH_PATTERN]: immutable,
         ...Object.fromEntries(GRAPHQL_PATHS.map((path) => [path, dynamic])),
       },
-      enableLogging: accessLogs,
-      logBucket: this.accessLogBucket,
-      logFilePrefix: accessLogs ? 'cloudfront/' : undefined,
-      webAclId: props.webAclArn,
     });
-    if (!accessLogs) {
-      acknowledge(this.distribution, 'Access logs were turned off explicitly (cdn.accessLogs is false).', 'AwsSolutions-CFR3');
-    }
-    acknowledgeCdnDefaults(this.distribution, props.webAclArn !== undefined);
-
-    const target = route53.RecordTarget.fromAlias(new route53targets.CloudFrontTarget(this.distribution));
-    new route53.ARecord(this, 'AliasRecord', { zone: props.hostedZone, recordName: props.domainName, target });
-    new route53.AaaaRecord(this, 'AliasRecordIpv6', { zone: props.hostedZone, recordName: props.domainName, target });
     this.siteUrl = `https://${props.domainName}`;
   }
 
@@ -153,15 +133,5 @@ export class PlatformCdn extends Construct {
     });
     acknowledgeBucketDeployment(deployment);
     return bucket;
-  }
-}
-
-/** Acknowledges what the CDN leaves to the user: geo restrictions, and a web ACL when none is given. */
-export function acknowledgeCdnDefaults(distribution: cloudfront.Distribution, hasWebAcl: boolean): void {
-  acknowledge(distribution, 'The site is meant for visitors anywhere; which countries to refuse is a business'
-    + ' decision, so no geo restriction is imposed.', 'AwsSolutions-CFR1');
-  if (!hasWebAcl) {
-    acknowledge(distribution, 'No web ACL was given (webAcl or a web ACL ARN). WAF rules must be tuned to the'
-      + ' application, so none is imposed; PlatformWebAcl offers a managed one.', 'AwsSolutions-CFR2');
   }
 }

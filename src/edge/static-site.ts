@@ -2,18 +2,16 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
-import * as route53 from 'aws-cdk-lib/aws-route53';
-import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
-import { acknowledgeCdnDefaults } from './cdn';
 import { securityHeadersPolicy } from './security-headers';
 import { validateStaticSiteProps } from './static-site-checks';
 import { STATIC_SITE_CSP, StaticSiteProps } from './static-site-options';
 import { acknowledge, nistAndHipaa } from '../private/acknowledge';
 import { acknowledgeBucketDeployment } from '../private/bucket-deployment';
 import { cloudFrontLogBucket } from '../private/log-bucket';
+import { siteCertificate, siteDistribution } from '../private/site-distribution';
 
 /**
  * A static website such as a Storybook or documentation: a private, encrypted, versioned and retained
@@ -68,23 +66,16 @@ export class StaticSite extends Construct {
         'AwsSolutions-S1', ...nistAndHipaa('S3BucketLoggingEnabled'));
     }
 
-    this.certificate = props.certificate ?? new acm.Certificate(this, 'Certificate', {
-      domainName: props.domainName,
-      validation: acm.CertificateValidation.fromDns(props.hostedZone),
-    });
+    const site = { ...props, prefix: 'staticSite', accessLogBucket: this.accessLogBucket };
+    this.certificate = siteCertificate(this, site);
 
     const rootObject = props.defaultRootObject ?? 'index.html';
     const spaErrors = (props.singlePageApp ?? false)
       ? [403, 404].map((httpStatus) => ({ httpStatus, responseHttpStatus: 200, responsePagePath: `/${rootObject}`, ttl: Duration.seconds(10) }))
       : undefined;
 
-    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+    this.distribution = siteDistribution(this, site, this.certificate, {
       comment: `${props.domainName}: static site`,
-      domainNames: [props.domainName],
-      certificate: this.certificate,
-      minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
-      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
-      enableIpv6: true,
       defaultRootObject: rootObject,
       errorResponses: spaErrors,
       defaultBehavior: {
@@ -98,15 +89,7 @@ export class StaticSite extends Construct {
           contentSecurityPolicy: props.contentSecurityPolicy ?? STATIC_SITE_CSP,
         }),
       },
-      enableLogging: accessLogs,
-      logBucket: this.accessLogBucket,
-      logFilePrefix: accessLogs ? 'cloudfront/' : undefined,
-      webAclId: props.webAclArn,
     });
-    if (!accessLogs) {
-      acknowledge(this.distribution, 'Access logs were turned off explicitly (staticSite.accessLogs is false).', 'AwsSolutions-CFR3');
-    }
-    acknowledgeCdnDefaults(this.distribution, props.webAclArn !== undefined);
 
     if (props.sourcePath !== undefined) {
       this.deployment = new s3deploy.BucketDeployment(this, 'Deployment', {
@@ -118,9 +101,6 @@ export class StaticSite extends Construct {
       acknowledgeBucketDeployment(this.deployment);
     }
 
-    const target = route53.RecordTarget.fromAlias(new route53targets.CloudFrontTarget(this.distribution));
-    new route53.ARecord(this, 'AliasRecord', { zone: props.hostedZone, recordName: props.domainName, target });
-    new route53.AaaaRecord(this, 'AliasRecordIpv6', { zone: props.hostedZone, recordName: props.domainName, target });
     this.siteUrl = `https://${props.domainName}`;
   }
 }
