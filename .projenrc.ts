@@ -33,6 +33,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     devdirs: ['test', 'examples', 'projenrc', 'scripts', '.projenrc.ts'],
     projectService: false,
     tsconfigPath: './tsconfig.dev.json',
+    // Lint only what changed since the last run; the cache lives with the other build caches.
+    commandOptions: { extraArgs: ['--cache', '--cache-location', 'node_modules/.cache/eslint/'] },
   },
 
   // Reads the Hasura project's YAML metadata at synth time. jsii allows only jsii libraries as runtime
@@ -84,6 +86,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
       collectCoverage: false,
       // Synthesis is CPU-bound: two workers use both cores of the build machines (jest defaults to one there).
       maxWorkers: 2,
+      // A directory per run in which the workers share what one of them computes (the examples' synths).
+      globalSetup: '<rootDir>/test/global-setup.ts',
+      globalTeardown: '<rootDir>/test/global-teardown.ts',
     },
   },
 
@@ -111,8 +116,9 @@ project.compileTask.reset('jsii --fail-on-warnings');
 // API.md, then runs the jest suite and eslint.
 project.testTask.prependSpawn(project.tasks.tryFind('post-compile')!);
 project.testTask.prependSpawn(project.compileTask);
-// The custom resource handlers are bundled with esbuild before anything synthesizes them.
-project.testTask.prependSpawn(project.tasks.tryFind('pre-compile')!);
+// The custom resource handlers are bundled with esbuild before jsii compiles, so every package built
+// from a compile (npm, PyPI, Maven, Go) carries them, and everything that synthesizes finds them.
+project.compileTask.prependSpawn(project.tasks.tryFind('bundle')!);
 
 // Synthesizes every example app into examples/<name>/cdk.out without AWS credentials or Docker.
 const synthExamples = project.addTask('synth:examples', {

@@ -10,7 +10,7 @@ import { IConstruct } from 'constructs';
 import { exampleApp } from '../examples/example-app';
 import { exampleNames } from '../examples/synth-all';
 import { HasuraNextjsPlatform } from '../src';
-import { TEST_AZS, TEST_ENV } from './util';
+import { TEST_ENV, testApp } from './util';
 
 function packs(app: App): NagPack[] {
   return [new AwsSolutionsChecks(app), new NIST80053R5Checks(app), new HIPAASecurityChecks(app)];
@@ -127,9 +127,7 @@ const ACKNOWLEDGED_RULES = [
 
 /** A platform with every opt-out, so that the conditional acknowledgements show up too. */
 function optOutApp(): App {
-  const app = new App({
-    context: { [`availability-zones:account=${TEST_ENV.account}:region=${TEST_ENV.region}`]: TEST_AZS },
-  });
+  const app = testApp();
   const stack = new Stack(app, 'OptOuts', { env: TEST_ENV });
   new HasuraNextjsPlatform(stack, 'Platform', {
     nextjs: { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/example/web:1') },
@@ -142,9 +140,7 @@ function optOutApp(): App {
 
 /** A platform restored from a snapshot, with monitoring on a topic of its own key. */
 function restoredApp(): App {
-  const app = new App({
-    context: { [`availability-zones:account=${TEST_ENV.account}:region=${TEST_ENV.region}`]: TEST_AZS },
-  });
+  const app = testApp();
   const stack = new Stack(app, 'Restored', { env: TEST_ENV });
   new HasuraNextjsPlatform(stack, 'Platform', {
     nextjs: { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/example/web:1') },
@@ -154,8 +150,14 @@ function restoredApp(): App {
   return app;
 }
 
-const apps: Array<[string, () => App]> = [...exampleNames().map((name) => [name, () => appOf(name)] as [string, () => App]),
-  ['every opt-out', optOutApp], ['restored from a snapshot', restoredApp]];
+/** Builds each app once; the tests below only read it, but for the plugins one adds before synthesizing. */
+function once(make: () => App): () => App {
+  let app: App | undefined;
+  return () => (app ??= make());
+}
+
+const apps: Array<[string, () => App]> = [...exampleNames().map((name) => [name, once(() => appOf(name))] as [string, () => App]),
+  ['every opt-out', once(optOutApp)], ['restored from a snapshot', once(restoredApp)]];
 
 describe.each(apps)('%s', (_name, makeApp) => {
   test('has no unacknowledged finding in any of the three packs', () => {

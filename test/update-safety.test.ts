@@ -7,7 +7,7 @@
 // replacing, which proves the check can fail.
 import * as path from 'path';
 import { fullDiff, ResourceImpact, TemplateDiff } from '@aws-cdk/cloudformation-diff';
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -19,6 +19,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { createStack, productionProps } from '../examples/hasura-blog-prod/main';
 import { HasuraNextjsPlatformProps, HasuraProject } from '../src';
+import { testApp } from './util';
 
 /** Resources that hold data, or whose identity others depend on (subnets pin the database). */
 const STATEFUL_TYPES = [
@@ -40,8 +41,7 @@ type Edit = (props: HasuraNextjsPlatformProps, imports: Construct) => HasuraNext
 function templateOf(edit?: Edit): { [key: string]: any } {
   const imports = new Stack(undefined, 'Imports', { env: { account: '111122223333', region: 'us-east-1' } });
   const props = edit ? edit(productionProps(), imports) : productionProps();
-  // The built-in CloudFormation validation only reports warnings, which this test does not read.
-  return Template.fromStack(createStack(new App({ builtinCloudFormationValidation: false }), props)).toJSON();
+  return Template.fromStack(createStack(testApp(), props)).toJSON();
 }
 
 function diffOf(before: Edit | undefined, after: Edit): TemplateDiff {

@@ -9,11 +9,28 @@ export const TEST_ENV = { account: '123456789012', region: 'us-east-1' };
 /** Availability Zones the test stacks see, as `cdk.context.json` would record them. */
 export const TEST_AZS = ['us-east-1a', 'us-east-1b', 'us-east-1c', 'us-east-1d'];
 
-export function testStack(): Stack {
-  const app = new App({
-    context: { [`availability-zones:account=${TEST_ENV.account}:region=${TEST_ENV.region}`]: TEST_AZS },
+/**
+ * An app for unit tests: it knows the test zones, and skips what no unit test reads, so each synth
+ * costs less: construction stack traces, the construct tree file, version reporting and
+ * aws-cdk-lib's built-in CloudFormation validation (the example apps keep it on, as users run them;
+ * the integration tests run cfn-lint, checkov and cfn-guard).
+ */
+export function testApp(context: { [key: string]: unknown } = {}): App {
+  return new App({
+    builtinCloudFormationValidation: false,
+    treeMetadata: false,
+    analyticsReporting: false,
+    context: {
+      [`availability-zones:account=${TEST_ENV.account}:region=${TEST_ENV.region}`]: TEST_AZS,
+      'aws:cdk:disable-stack-trace': true,
+      'aws:cdk:disable-creation-stack-traces': true,
+      ...context,
+    },
   });
-  return new Stack(app, 'Test', { env: TEST_ENV });
+}
+
+export function testStack(): Stack {
+  return new Stack(testApp(), 'Test', { env: TEST_ENV });
 }
 
 export const NEXTJS_IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/example/blog-web:1.0.0');

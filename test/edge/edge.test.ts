@@ -4,13 +4,12 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { exampleApp } from '../../examples/example-app';
-import { createStack as createMixDay } from '../../examples/mix-day/main';
 import { HasuraNextjsPlatform, HasuraNextjsPlatformProps, PlatformWebAcl, StaticSite, WebAclScope } from '../../src';
-import { ingressRules, minimalProps, TEST_AZS } from '../util';
+import { exampleTemplate } from '../examples/helpers';
+import { ingressRules, minimalProps, TEST_AZS, testApp } from '../util';
 
 function stackIn(region: string): Stack {
-  const app = new App({ context: { [`availability-zones:account=123456789012:region=${region}`]: TEST_AZS.map((az) => az.replace('us-east-1', region)) } });
+  const app = testApp({ [`availability-zones:account=123456789012:region=${region}`]: TEST_AZS.map((az) => az.replace('us-east-1', region)) });
   return new Stack(app, 'Test', { env: { account: '123456789012', region } });
 }
 
@@ -24,7 +23,7 @@ function edgeProps(stack: Stack, overrides: Partial<HasuraNextjsPlatformProps> =
 }
 
 describe('mix-day: CloudFront, WAF and a private load balancer', () => {
-  const template = Template.fromStack(createMixDay(exampleApp()));
+  const template = Template.fromJSON(exampleTemplate('mix-day'));
   const resources = template.toJSON().Resources;
 
   test('two distributions, one VPC origin, OAC for the Storybook bucket', () => {

@@ -1,11 +1,29 @@
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { exampleApp } from '../../examples/example-app';
+import { modeledMonthlyUsd } from '../../examples/synth-all';
+import { oncePerRun } from '../run-cache';
 
-/** Synthesizes an example by folder name and returns its template as JSON. */
+/** What the tests read of a synthesized example. */
+export interface SynthesizedExample {
+  /** The stack's template. */
+  readonly template: { [key: string]: any };
+  /** The platform's modeled monthly cost, in whole US dollars. */
+  readonly monthlyUsd: number;
+}
+
+/** The example in `examples/<name>`, synthesized as its `cdk.json` configures it, once per jest run. */
+export function synthesizedExample(name: string): SynthesizedExample {
+  return oncePerRun(`example-${name}`, () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const stack: Stack = require(`../../examples/${name}/main`).createStack(exampleApp());
+    return { template: Template.fromStack(stack).toJSON(), monthlyUsd: modeledMonthlyUsd(stack) };
+  });
+}
+
+/** The template of the example in `examples/<name>`, synthesized once per jest run. */
 export function exampleTemplate(name: string): { [key: string]: any } {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const example = require(`../../examples/${name}/main`);
-  return Template.fromStack(example.createStack(exampleApp())).toJSON();
+  return synthesizedExample(name).template;
 }
 
 /** Replaces content hashes of assets, which change with every edit of the staged files. */

@@ -1,15 +1,15 @@
 // What changing the NAT gateway count does to a deployed platform, as the engine of `cdk diff` sees it:
 // the documentation of `network.natGateways` and the README promise exactly this.
 import { fullDiff, TemplateDiff } from '@aws-cdk/cloudformation-diff';
-import { App, Token } from 'aws-cdk-lib';
+import { Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { createStack, productionProps } from '../../examples/hasura-blog-prod/main';
 import { HasuraNextjsPlatform } from '../../src';
-import { minimalProps, testStack } from '../util';
+import { minimalProps, testApp, testStack } from '../util';
 
 function productionWith(natGateways: number): { [key: string]: any } {
   const props = productionProps();
-  const app = new App({ builtinCloudFormationValidation: false });
+  const app = testApp();
   return Template.fromStack(createStack(app, { ...props, network: { ...props.network, natGateways } })).toJSON();
 }
 

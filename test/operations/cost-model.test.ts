@@ -2,11 +2,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import { exampleApp } from '../../examples/example-app';
 import { productionProps } from '../../examples/hasura-blog-prod/main';
-import { exampleNames, modeledMonthlyUsd } from '../../examples/synth-all';
+import { exampleNames } from '../../examples/synth-all';
 import { PlatformCostModel, PlatformCostModelProps } from '../../src';
 import { costModelPropsOf } from '../../src/operations/platform-cost';
+import { synthesizedExample } from '../examples/helpers';
 import { synthPlatform } from '../util';
 import { costOptimizedProfile } from './cost-profiles';
 
@@ -105,9 +105,7 @@ describe('the README cost table', () => {
   const rows = new Map([...section.matchAll(/^\| `?([\w -]+?)`? \|.*\| \$(\d+)\/month \|$/gm)].map((m) => [m.at(1)!, Number(m.at(2))]));
 
   test.each(exampleNames())('shows what the model says for %s', (name) => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const stack = require(`../../examples/${name}/main`).createStack(exampleApp());
-    expect(rows.get(name)).toBe(modeledMonthlyUsd(stack));
+    expect(rows.get(name)).toBe(synthesizedExample(name).monthlyUsd);
   });
 
   test('shows the cost-optimized profile', () => {

@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { HasuraNextjsPlatform, PlatformMonitoring } from '../../src';
+import { exampleTemplate } from '../examples/helpers';
 import { NEXTJS_IMAGE, synthPlatform, testStack } from '../util';
 
 /** The one alarm called `<platformName>-<suffix>`. */
@@ -192,7 +193,7 @@ describe('bad input names the prop', () => {
 
 test('hasura-blog-https watches every part of the request path, with a dashboard, budget and cross-region copies', () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const template = Template.fromStack(require('../../examples/hasura-blog-https/main').createStack(require('../../examples/example-app').exampleApp()));
+  const template = Template.fromJSON(exampleTemplate('hasura-blog-https'));
   const names = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties.AlarmName).sort();
   expect(names).toEqual(['database-connections', 'database-cpu', 'database-cpu-credits', 'database-free-storage', 'database-freeable-memory',
     'hasura-5xx', 'hasura-cpu', 'hasura-latency-p99', 'hasura-memory', 'hasura-running-tasks', 'hasura-unhealthy-targets',

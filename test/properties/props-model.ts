@@ -1,7 +1,7 @@
 // The model behind the property tests: prop sets as plain data, fast-check arbitraries that draw
 // valid sets from the domain and spoil them one value at a time, and the invariants a synthesized
 // platform must keep. The tests themselves are split over three files so jest runs them in parallel.
-import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -13,7 +13,7 @@ import {
   HasuraApi, HasuraNextjsPlatformProps, HasuraOptions, NextjsOptions,
   PlatformDatabaseOptions, PlatformLoadBalancerOptions, PlatformNetworkOptions,
 } from '../../src';
-import { containerNamed, environmentOf, ingressRules, minimalProps, NEXTJS_IMAGE, secretNamesOf, TEST_AZS, TEST_ENV } from '../util';
+import { containerNamed, environmentOf, ingressRules, minimalProps, NEXTJS_IMAGE, secretNamesOf, TEST_AZS, testStack } from '../util';
 
 /** Fixed, so a run is reproducible; fast-check prints the seed and path of any counterexample. */
 export const SEED = 1_337_2026;
@@ -82,16 +82,9 @@ export function importedSecrets(stack: Stack, owner: string, names: string[] = [
     secretsmanager.Secret.fromSecretNameV2(stack, `${owner}${name}`, `app/${name}`))]));
 }
 
-/**
- * A stack that knows the four test zones. aws-cdk-lib's built-in CloudFormation validation only
- * reports warnings, which these tests do not read, so it is off to save its start-up time.
- */
+/** A stack of the unit tests' app, which knows the four test zones. */
 export function fuzzStack(): Stack {
-  const app = new App({
-    builtinCloudFormationValidation: false,
-    context: { [`availability-zones:account=${TEST_ENV.account}:region=${TEST_ENV.region}`]: TEST_AZS },
-  });
-  return new Stack(app, 'Test', { env: TEST_ENV });
+  return testStack();
 }
 
 export function zoneCount(spec: Spec): number {
