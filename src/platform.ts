@@ -6,8 +6,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
+import { ConnectionBudget, DatabaseDemand, planConnectionBudget } from './database/connection-budget';
 import { PlatformDatabase } from './database/database';
-import { DEFAULT_INSTANCE_TYPE, resolveMaxConnections, validateDatabaseOptions } from './database/database-checks';
+import { resolveMaxConnections, validateDatabaseOptions } from './database/database-checks';
 import { PlatformDatabaseOptions } from './database/database-options';
 import { PlatformCdn } from './edge/cdn';
 import { validateCdnOptions } from './edge/cdn-checks';
@@ -21,7 +22,7 @@ import { PlatformWebAclOptions, WebAclScope } from './edge/web-acl-options';
 import { validateHasuraOptions } from './hasura/hasura-checks';
 import { HasuraOptions } from './hasura/hasura-options';
 import { HasuraService } from './hasura/hasura-service';
-import { planConnectionBudget } from './hasura/pool-budget';
+import { hasuraDatabaseDemand } from './hasura/pool-budget';
 import { PlatformNetwork } from './network/network';
 import { PlatformNetworkOptions } from './network/network-options';
 import { planNetwork } from './network/network-plan';
@@ -43,7 +44,7 @@ import { costModelPropsOf } from './operations/platform-cost';
 import { acknowledge } from './private/acknowledge';
 import { logsEncryptionKey } from './private/logs-key';
 import { invalid } from './private/validation';
-import { minSteadyTasks } from './services/container-service';
+import { PlatformService } from './services/platform-service';
 
 /** Props of {@link HasuraNextjsPlatform}. */
 export interface HasuraNextjsPlatformProps {
@@ -190,6 +191,10 @@ export class HasuraNextjsPlatform extends Construct {
   public readonly hasura: HasuraService;
   /** The Next.js service. */
   public readonly nextjs: NextjsService;
+  /** Every service of the platform, in the order they were created; monitoring and the dashboard walk it. */
+  public readonly services: PlatformService[];
+  /** How the database's connections are shared among the services that use it. */
+  public readonly connectionBudget: ConnectionBudget;
   /** The Hasura target group. */
   public readonly hasuraTargetGroup: elbv2.ApplicationTargetGroup;
   /** The Next.js target group. */
@@ -268,39 +273,31 @@ export class HasuraNextjsPlatform extends Construct {
     this.siteUrl = this.ingress.siteUrl;
     this.graphqlUrl = `${this.siteUrl}/v1/graphql`;
 
+    this.connectionBudget = planConnectionBudget(databaseDemands(props), this.database.maxConnections,
+      { prop: 'hasura.connectionPoolSize', value: props.hasura?.connectionPoolSize }, 'database');
     this.hasura = new HasuraService(this, 'Hasura', {
       ...props.hasura,
       cluster: this.cluster,
       database: this.database,
+      connectionBudget: this.connectionBudget,
       corsDomains: [this.siteUrl],
       logGroupName: `/ecs/${this.platformName}/hasura`,
       logRetention: props.logRetention,
       encryptionKey,
     });
 
-    const signingKeyField = this.hasura.jwtSigningKeyField;
     this.nextjs = new NextjsService(this, 'Nextjs', {
       ...props.nextjs,
       cluster: this.cluster,
       siteUrl: this.siteUrl,
+      publicGraphqlUrl: this.graphqlUrl,
       hasura: this.hasura,
       keepAliveTimeout: this.ingress.idleTimeout.plus(Duration.seconds(5)),
       logGroupName: `/ecs/${this.platformName}/nextjs`,
       logRetention: props.logRetention,
       encryptionKey,
-      environment: {
-        ...props.nextjs.environment,
-        NEXT_PUBLIC_HASURA_GRAPHQL_URL: this.graphqlUrl,
-      },
-      secrets: {
-        ...props.nextjs.secrets,
-        // Least privilege: the admin secret and the signing key only when asked for by name.
-        ...(props.nextjs.exposeHasuraAdminSecret
-          ? { HASURA_GRAPHQL_ADMIN_SECRET: ecs.Secret.fromSecretsManager(this.hasura.adminSecret) } : {}),
-        ...(props.nextjs.exposeJwtSigningKey && signingKeyField
-          ? { JWT_SECRET: ecs.Secret.fromSecretsManager(this.hasura.jwtSecret, signingKeyField) } : {}),
-      },
     });
+    this.services = [this.hasura, this.nextjs];
 
     if (props.hasura?.enableExecuteCommand) {
       this.acknowledgeExecLogGrant();
@@ -329,24 +326,16 @@ export class HasuraNextjsPlatform extends Construct {
         platformName: this.platformName,
         encryptionKey,
         loadBalancer: this.loadBalancer,
-        services: [
-          {
-            displayName: 'hasura',
-            service: this.hasura.service,
-            targetGroup: this.hasuraTargetGroup,
-            minimumTasks: minSteadyTasks(props.hasura ?? {}),
-          },
-          {
-            displayName: 'nextjs',
-            service: this.nextjs.service,
-            targetGroup: this.nextjsTargetGroup,
-            minimumTasks: minSteadyTasks(props.nextjs),
-          },
-        ],
+        services: this.services.map((service) => ({
+          displayName: service.serviceName,
+          service: service.service,
+          targetGroup: service.targetGroup,
+          minimumTasks: service.minimumTasks,
+        })),
         database: {
           instance: this.database.instance,
-          instanceType: props.database?.instanceType ?? DEFAULT_INSTANCE_TYPE,
-          maxAllocatedStorageGiB: props.database?.maxAllocatedStorageGiB ?? 40,
+          instanceType: this.database.instanceType,
+          maxAllocatedStorageGiB: this.database.maxAllocatedStorageGiB,
           maxConnections: this.database.maxConnections,
         },
       });
@@ -403,8 +392,10 @@ export class HasuraNextjsPlatform extends Construct {
   }
 }
 
-/** Variables the platform gives the Next.js service; users may not set them. */
-const NEXTJS_PLATFORM_NAMES = ['NEXT_PUBLIC_HASURA_GRAPHQL_URL', 'HASURA_GRAPHQL_ADMIN_SECRET', 'JWT_SECRET'];
+/** Every client of the database among the platform's services, from their options. */
+function databaseDemands(props: HasuraNextjsPlatformProps): DatabaseDemand[] {
+  return [hasuraDatabaseDemand(props.hasura ?? {}, 'hasura')];
+}
 
 /** Checks every prop before anything is created, so bad input never yields a half-built tree. */
 function validatePlatformProps(scope: Construct, props: HasuraNextjsPlatformProps): void {
@@ -421,8 +412,9 @@ function validatePlatformProps(scope: Construct, props: HasuraNextjsPlatformProp
   }
   validateDatabaseOptions(props.database ?? {}, 'database');
   validateHasuraOptions(props.hasura ?? {}, 'hasura');
-  planConnectionBudget(props.hasura ?? {}, resolveMaxConnections(props.database ?? {}, 'database'), 'hasura', 'database');
-  validateNextjsOptions(props.nextjs, 'nextjs', NEXTJS_PLATFORM_NAMES);
+  planConnectionBudget(databaseDemands(props), resolveMaxConnections(props.database ?? {}, 'database'),
+    { prop: 'hasura.connectionPoolSize', value: props.hasura?.connectionPoolSize }, 'database');
+  validateNextjsOptions(props.nextjs, 'nextjs');
   const hasuraConsole = props.hasura?.console;
   if (hasuraConsole && props.domain === undefined && !hasuraConsole.insecureAllowPlainHttp) {
     invalid('hasura.console', hasuraConsole.allowedCidrs, 'Without a domain there is no certificate, and the console would send'

@@ -167,8 +167,14 @@ describe('defaults', () => {
     template.hasResourceProperties('AWS::RDS::DBParameterGroup', { Parameters: { 'max_connections': '84', 'rds.force_ssl': '1' } });
     expect(platform.database.maxConnections).toBe(84);
     expect(platform.hasura.connectionBudget).toEqual({
-      maxConnections: 84, reservedConnections: RESERVED, peakTasks: 4, poolSize: 9, peakConnections: 72,
+      maxConnections: 84,
+      reservedConnections: RESERVED,
+      peakTasks: 4,
+      poolSize: 9,
+      peakConnections: 72,
+      clients: [{ name: 'hasura', peakTasks: 4, poolsPerTask: 2 }],
     });
+    expect(platform.connectionBudget).toBe(platform.hasura.connectionBudget);
     expect(environmentOf(containerNamed(template, 'hasura')).HASURA_GRAPHQL_PG_CONNECTIONS).toBe('9');
   });
 

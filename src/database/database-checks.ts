@@ -23,8 +23,8 @@ const DATABASE_NAME = /^[a-zA-Z][a-zA-Z0-9_]{0,62}$/;
  * Validates database options; `prefix` names the props in error messages.
  */
 export function validateDatabaseOptions(options: PlatformDatabaseOptions, prefix: string): void {
-  const allocated = options.allocatedStorageGiB ?? 20;
-  const max = options.maxAllocatedStorageGiB ?? 40;
+  const allocated = options.allocatedStorageGiB ?? DEFAULT_ALLOCATED_STORAGE_GIB;
+  const max = options.maxAllocatedStorageGiB ?? DEFAULT_MAX_ALLOCATED_STORAGE_GIB;
   checkInteger(`${prefix}.allocatedStorageGiB`, allocated, 20, 65536);
   checkInteger(`${prefix}.maxAllocatedStorageGiB`, max, 21, 65536);
   if (!isToken(allocated) && !isToken(max) && max <= allocated) {
@@ -62,6 +62,12 @@ function checkPattern(prop: string, value: string | undefined, pattern: RegExp, 
     invalid(prop, value, allowed);
   }
 }
+
+/** Storage provisioned at creation unless `allocatedStorageGiB` says otherwise, in GiB. */
+export const DEFAULT_ALLOCATED_STORAGE_GIB = 20;
+
+/** The most storage autoscaling grows to unless `maxAllocatedStorageGiB` says otherwise, in GiB. */
+export const DEFAULT_MAX_ALLOCATED_STORAGE_GIB = 40;
 
 /** The default instance class of the database. */
 export const DEFAULT_INSTANCE_TYPE = ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MICRO);

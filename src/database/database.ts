@@ -4,7 +4,10 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
-import { DATABASE_MASTER_USERNAME, DATABASE_PASSWORD_EXCLUDED_CHARACTERS, DATABASE_PORT, DEFAULT_INSTANCE_TYPE, resolveMaxConnections, validateDatabaseOptions } from './database-checks';
+import {
+  DATABASE_MASTER_USERNAME, DATABASE_PASSWORD_EXCLUDED_CHARACTERS, DATABASE_PORT, DEFAULT_ALLOCATED_STORAGE_GIB, DEFAULT_INSTANCE_TYPE,
+  DEFAULT_MAX_ALLOCATED_STORAGE_GIB, resolveMaxConnections, validateDatabaseOptions,
+} from './database-checks';
 import { PlatformDatabaseOptions } from './database-options';
 import { acknowledge, acknowledgeNoRotation, nistAndHipaa } from '../private/acknowledge';
 
@@ -57,6 +60,18 @@ export class PlatformDatabase extends Construct implements ec2.IConnectable {
    */
   public readonly maxConnections: number;
 
+  /** The instance class. */
+  public readonly instanceType: ec2.InstanceType;
+
+  /** Storage provisioned at creation, in GiB. */
+  public readonly allocatedStorageGiB: number;
+
+  /** The most storage autoscaling may grow to, in GiB. */
+  public readonly maxAllocatedStorageGiB: number;
+
+  /** Whether a standby runs in a second Availability Zone. */
+  public readonly multiAz: boolean;
+
   /** The database's security group. */
   public readonly securityGroup: ec2.SecurityGroup;
 
@@ -73,6 +88,10 @@ export class PlatformDatabase extends Construct implements ec2.IConnectable {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
     this.databaseName = props.databaseName ?? 'hasura';
     this.maxConnections = resolveMaxConnections(props, 'database');
+    this.instanceType = props.instanceType ?? DEFAULT_INSTANCE_TYPE;
+    this.allocatedStorageGiB = props.allocatedStorageGiB ?? DEFAULT_ALLOCATED_STORAGE_GIB;
+    this.maxAllocatedStorageGiB = props.maxAllocatedStorageGiB ?? DEFAULT_MAX_ALLOCATED_STORAGE_GIB;
+    this.multiAz = props.multiAz ?? false;
 
     this.secret = new rds.DatabaseSecret(this, 'Credentials', {
       username: DATABASE_MASTER_USERNAME,
@@ -102,7 +121,7 @@ export class PlatformDatabase extends Construct implements ec2.IConnectable {
     const instanceProps: rds.DatabaseInstanceSourceProps = {
       engine,
       instanceIdentifier: props.instanceIdentifier,
-      instanceType: props.instanceType ?? DEFAULT_INSTANCE_TYPE,
+      instanceType: this.instanceType,
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       securityGroups: [this.securityGroup],
@@ -110,10 +129,10 @@ export class PlatformDatabase extends Construct implements ec2.IConnectable {
       port: DATABASE_PORT,
       parameterGroup,
       storageType: rds.StorageType.GP3,
-      allocatedStorage: props.allocatedStorageGiB ?? 20,
-      maxAllocatedStorage: props.maxAllocatedStorageGiB ?? 40,
+      allocatedStorage: this.allocatedStorageGiB,
+      maxAllocatedStorage: this.maxAllocatedStorageGiB,
       iamAuthentication: true,
-      multiAz: props.multiAz ?? false,
+      multiAz: this.multiAz,
       backupRetention: props.backupRetention ?? Duration.days(7),
       preferredBackupWindow: props.preferredBackupWindow ?? '03:00-04:00',
       preferredMaintenanceWindow: props.preferredMaintenanceWindow ?? 'mon:04:00-mon:05:00',
@@ -157,7 +176,7 @@ export class PlatformDatabase extends Construct implements ec2.IConnectable {
         + ' CloudFormation refuses StorageEncrypted on a restore. Restore only from encrypted snapshots of this platform.',
       'AwsSolutions-RDS2', ...nistAndHipaa('RDSStorageEncrypted'));
     }
-    if (!(props.multiAz ?? false)) {
+    if (!this.multiAz) {
       acknowledge(this.instance, 'Single-AZ was chosen explicitly (database.multiAz is false, the reference'
         + ' topology\'s setting); set it to true for a standby with automatic failover.',
       'AwsSolutions-RDS3', ...nistAndHipaa('RDSMultiAZSupport'));

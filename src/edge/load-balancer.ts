@@ -203,6 +203,7 @@ export class PlatformLoadBalancer extends Construct {
         + ' balancer is about to reuse and requests fail with 502.');
     }
     const targetGroup = this.targetGroup('NextjsTargetGroup', service, service.port, service.healthCheckPath);
+    service._attachTargetGroup(targetGroup);
     this.siteListener.addTargetGroups('Nextjs', { targetGroups: [targetGroup] });
     scaleOnRequests(service.scalableTaskCount, service.autoScaling, targetGroup);
     return targetGroup;
@@ -219,6 +220,7 @@ export class PlatformLoadBalancer extends Construct {
         + ' seconds (not configurable): expect occasional 502s on the GraphQL API. Use 29 seconds or less.');
     }
     const targetGroup = this.targetGroup('HasuraTargetGroup', service, service.port, '/healthz');
+    service._attachTargetGroup(targetGroup);
     this.siteListener.addTargetGroups('Hasura', {
       targetGroups: [targetGroup],
       priority: 10,

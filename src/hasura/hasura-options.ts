@@ -146,17 +146,3 @@ export interface HasuraOptions extends ContainerServiceOptions {
    */
   readonly enabledApis?: HasuraApi[];
 }
-
-/** How the database's connections are shared among Hasura tasks. */
-export interface ConnectionBudget {
-  /** PostgreSQL `max_connections`. */
-  readonly maxConnections: number;
-  /** Connections left for RDS and operators. */
-  readonly reservedConnections: number;
-  /** Most Hasura tasks that can run at once: a deploy at the scaling maximum, or one apply task beside it. */
-  readonly peakTasks: number;
-  /** Connections per pool of each task (`HASURA_GRAPHQL_PG_CONNECTIONS`). */
-  readonly poolSize: number;
-  /** Connections Hasura holds when every pool of every task at the peak is full; with the reserve, at most `maxConnections`. */
-  readonly peakConnections: number;
-}

@@ -1,24 +1,23 @@
 import { Duration } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
-import {
-  DEFAULT_HASURA_IMAGE, HASURA_GRACEFUL_SHUTDOWN_SECONDS, HASURA_PORT, HASURA_STOP_TIMEOUT_SECONDS, validateHasuraOptions,
-} from './hasura-checks';
-import { ConnectionBudget, HasuraApi, HasuraOptions } from './hasura-options';
-import { planConnectionBudget } from './pool-budget';
+import { DEFAULT_HASURA_IMAGE, HASURA_STOP_TIMEOUT_SECONDS, validateHasuraOptions } from './hasura-checks';
+import { HASURA_ENVIRONMENT, HASURA_PORT, HASURA_SECRETS, HasuraContext } from './hasura-environment';
+import { HasuraOptions } from './hasura-options';
+import { hasuraDatabaseDemand } from './pool-budget';
 import { checkPoolSettings, loadHasuraProject } from './project-checks';
 import { HasuraProjectDeployment } from './project-deployment';
-import { HASURA_START_SCRIPT, startScriptEnvironment, startScriptSecrets } from './start-script';
+import { HASURA_START_SCRIPT } from './start-script';
+import { ConnectionBudget, planConnectionBudget } from '../database/connection-budget';
 import { PlatformDatabase } from '../database/database';
 import { generatedSecret, RANDOM_TOKEN } from '../private/generated-secret';
-import { createContainerService } from '../services/container-service';
-import { ContainerServiceProps, ServiceAutoScalingOptions } from '../services/service-options';
+import { resolveManaged } from '../services/container-service';
+import { PlatformService } from '../services/platform-service';
+import { ContainerServiceProps } from '../services/service-options';
 
-/** Props of {@link HasuraService}. */
+/** Props of `HasuraService`. */
 export interface HasuraServiceProps extends HasuraOptions, ContainerServiceProps {
   /** The PostgreSQL database Hasura serves and keeps its metadata in. */
   readonly database: PlatformDatabase;
@@ -29,6 +28,14 @@ export interface HasuraServiceProps extends HasuraOptions, ContainerServiceProps
    * @default - CORS disabled: browsers can call the API only from its own origin
    */
   readonly corsDomains?: string[];
+
+  /**
+   * The database's connection budget, planned for every client of the database at once. A platform
+   * passes the one it planned for all its services.
+   *
+   * @default - planned for this service (and its project task) alone
+   */
+  readonly connectionBudget?: ConnectionBudget;
 }
 
 /**
@@ -36,19 +43,9 @@ export interface HasuraServiceProps extends HasuraOptions, ContainerServiceProps
  * from Secrets Manager, keeps its admin secret and JWT configuration in Secrets Manager, and runs with
  * the console, dev mode, telemetry and admin APIs off unless asked for.
  */
-export class HasuraService extends Construct implements ec2.IConnectable {
-  /** The Fargate service. */
-  public readonly service: ecs.FargateService;
-  /** The task definition. */
-  public readonly taskDefinition: ecs.FargateTaskDefinition;
-  /** The Hasura container. */
-  public readonly container: ecs.ContainerDefinition;
-  /** The container log group. */
-  public readonly logGroup: logs.LogGroup;
-  /** The tasks' security group. */
-  public readonly securityGroup: ec2.SecurityGroup;
-  /** Network access to the tasks. */
-  public readonly connections: ec2.Connections;
+export class HasuraService extends PlatformService {
+  /** The short name of the service: `hasura`. */
+  public readonly serviceName: string = 'hasura';
   /** The admin secret. */
   public readonly adminSecret: secretsmanager.ISecret;
   /** The secret holding Hasura's JWT config. */
@@ -57,14 +54,8 @@ export class HasuraService extends Construct implements ec2.IConnectable {
   public readonly jwtSigningKeyField?: string;
   /** CIDR blocks allowed to reach the console; empty when the console is off. */
   public readonly consoleAllowedCidrs: string[];
-  /** The port the container listens on. */
-  public readonly port: number = HASURA_PORT;
-  /** How the database's connections are shared among the Hasura tasks, and each task's pool size. */
+  /** How the database's connections are shared among its clients, and each task's pool size. */
   public readonly connectionBudget: ConnectionBudget;
-  /** Task-count autoscaling, when `autoScaling` is set. */
-  public readonly scalableTaskCount?: ecs.ScalableTaskCount;
-  /** The autoscaling settings, when set. */
-  public readonly autoScaling?: ServiceAutoScalingOptions;
   /**
    * Hasura's GraphQL endpoint inside the VPC through ECS Service Connect, e.g.
    * `http://hasura:8080/v1/graphql`, when the service joined a Service Connect namespace.
@@ -97,8 +88,17 @@ export class HasuraService extends Construct implements ec2.IConnectable {
     this.consoleAllowedCidrs = props.console?.allowedCidrs ?? [];
 
     const database = props.database;
-    this.connectionBudget = planConnectionBudget(props, database.maxConnections, 'hasura', 'database');
-    const parts = createContainerService(this, {
+    this.connectionBudget = props.connectionBudget ?? planConnectionBudget([hasuraDatabaseDemand(props, 'hasura')],
+      database.maxConnections, { prop: 'hasura.connectionPoolSize', value: props.connectionPoolSize }, 'database');
+    const context: HasuraContext = {
+      options: props,
+      database,
+      poolSize: this.connectionBudget.poolSize,
+      corsDomains: props.corsDomains,
+      adminSecret: this.adminSecret,
+      jwtSecret: this.jwtSecret,
+    };
+    const parts = this._createService({
       prefix: 'hasura',
       containerName: 'hasura',
       containerPort: HASURA_PORT,
@@ -119,32 +119,9 @@ export class HasuraService extends Construct implements ec2.IConnectable {
       },
       serviceConnectName: SERVICE_CONNECT_NAME,
       enableExecuteCommand: props.enableExecuteCommand,
-      environment: {
-        ...startScriptEnvironment(database),
-        HASURA_GRAPHQL_SERVER_PORT: String(HASURA_PORT),
-        HASURA_GRAPHQL_ENABLE_CONSOLE: String(props.console !== undefined),
-        HASURA_GRAPHQL_DEV_MODE: String(props.devMode ?? false),
-        HASURA_GRAPHQL_ENABLED_APIS: enabledApis(props).join(','),
-        HASURA_GRAPHQL_ENABLE_TELEMETRY: 'false',
-        HASURA_GRAPHQL_PG_CONNECTIONS: String(this.connectionBudget.poolSize),
-        HASURA_GRAPHQL_GRACEFUL_SHUTDOWN_TIMEOUT: String(HASURA_GRACEFUL_SHUTDOWN_SECONDS),
-        ...corsEnvironment(props.corsDomains),
-        ...(props.unauthorizedRole ? { HASURA_GRAPHQL_UNAUTHORIZED_ROLE: props.unauthorizedRole } : {}),
-      },
-      secrets: {
-        ...startScriptSecrets(database),
-        HASURA_GRAPHQL_ADMIN_SECRET: ecs.Secret.fromSecretsManager(this.adminSecret),
-        HASURA_GRAPHQL_JWT_SECRET: ecs.Secret.fromSecretsManager(this.jwtSecret),
-      },
+      environment: resolveManaged(HASURA_ENVIRONMENT, context),
+      secrets: resolveManaged(HASURA_SECRETS, context),
     });
-    this.service = parts.service;
-    this.taskDefinition = parts.taskDefinition;
-    this.container = parts.container;
-    this.logGroup = parts.logGroup;
-    this.securityGroup = parts.securityGroup;
-    this.connections = parts.service.connections;
-    this.scalableTaskCount = parts.scalableTaskCount;
-    this.autoScaling = props.autoScaling;
     this.serviceConnectNamespace = parts.serviceConnectNamespace;
     if (parts.serviceConnectNamespace) {
       this.internalGraphqlUrl = `http://${SERVICE_CONNECT_NAME}:${HASURA_PORT}/v1/graphql`;
@@ -170,26 +147,7 @@ export class HasuraService extends Construct implements ec2.IConnectable {
       this.service.node.addDependency(this.projectDeployment.resource);
     }
   }
-
-  /** Lets `peer` call Hasura's port directly, e.g. Next.js tasks through Service Connect. */
-  public allowConnectionsFrom(peer: ec2.IConnectable, description: string = 'Hasura API from an allowed service'): void {
-    this.connections.allowFrom(peer, ec2.Port.tcp(HASURA_PORT), description);
-  }
 }
 
 /** Name and DNS alias of Hasura in the Service Connect namespace. */
 const SERVICE_CONNECT_NAME = 'hasura';
-
-function enabledApis(options: HasuraOptions): HasuraApi[] {
-  if (options.enabledApis) {
-    return options.enabledApis;
-  }
-  return options.console ? [HasuraApi.GRAPHQL, HasuraApi.METADATA, HasuraApi.CONFIG] : [HasuraApi.GRAPHQL];
-}
-
-function corsEnvironment(corsDomains: string[] | undefined): { [name: string]: string } {
-  if (corsDomains === undefined) {
-    return { HASURA_GRAPHQL_DISABLE_CORS: 'true' };
-  }
-  return { HASURA_GRAPHQL_CORS_DOMAIN: corsDomains.join(',') };
-}

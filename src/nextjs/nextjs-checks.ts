@@ -1,19 +1,14 @@
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { NEXTJS_MANAGED_NAMES } from './nextjs-environment';
 import type { NextjsOptions } from './nextjs-options';
 import { checkInteger, invalid, isToken } from '../private/validation';
 import { validateContainerServiceOptions } from '../services/container-service';
 
-const MANAGED_NAMES = ['PORT', 'HOSTNAME', 'NEXTAUTH_URL', 'NEXTAUTH_SECRET', 'NODE_ENV', 'KEEP_ALIVE_TIMEOUT',
-  'HASURA_GRAPHQL_INTERNAL_URL'];
-
-/** Default port of the Next.js server. */
-export const NEXTJS_PORT = 3000;
-
 /**
  * Validates Next.js options; `prefix` names the props in error messages.
  */
-export function validateNextjsOptions(options: NextjsOptions, prefix: string, moreManagedNames: string[] = []): void {
-  validateContainerServiceOptions(prefix, options, [...MANAGED_NAMES, ...moreManagedNames]);
+export function validateNextjsOptions(options: NextjsOptions, prefix: string): void {
+  validateContainerServiceOptions(prefix, options, NEXTJS_MANAGED_NAMES);
   checkInteger(`${prefix}.containerPort`, options.containerPort, 1024, 65535);
   if (options.fargateSpot && options.cpuArchitecture?._cpuArchitecture === ecs.CpuArchitecture.ARM64._cpuArchitecture) {
     invalid(`${prefix}.fargateSpot`, true, `Fargate Spot runs only X86_64 tasks, and ${prefix}.cpuArchitecture is ARM64:`

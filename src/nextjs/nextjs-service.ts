@@ -1,18 +1,18 @@
 import { Duration } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { NEXTJS_PORT, validateNextjsOptions } from './nextjs-checks';
+import { validateNextjsOptions } from './nextjs-checks';
+import { NEXTJS_ENVIRONMENT, NEXTJS_PORT, NEXTJS_SECRETS, NextjsContext } from './nextjs-environment';
 import { NextjsOptions } from './nextjs-options';
 import { HasuraService } from '../hasura/hasura-service';
 import { generatedSecret, RANDOM_TOKEN } from '../private/generated-secret';
 import { checkDurationSeconds, invalid } from '../private/validation';
-import { createContainerService } from '../services/container-service';
-import { ContainerServiceProps, ServiceAutoScalingOptions } from '../services/service-options';
+import { resolveManaged } from '../services/container-service';
+import { PlatformService } from '../services/platform-service';
+import { ContainerServiceProps } from '../services/service-options';
 
-/** Props of {@link NextjsService}. */
+/** Props of `NextjsService`. */
 export interface NextjsServiceProps extends NextjsOptions, ContainerServiceProps {
   /**
    * Public URL of the site (`NEXTAUTH_URL`), e.g. `https://example.com`.
@@ -20,6 +20,15 @@ export interface NextjsServiceProps extends NextjsOptions, ContainerServiceProps
    * @default - not set
    */
   readonly siteUrl?: string;
+
+  /**
+   * Hasura's public GraphQL endpoint (`NEXT_PUBLIC_HASURA_GRAPHQL_URL`), e.g.
+   * `https://example.com/v1/graphql`. `next build` inlines `NEXT_PUBLIC_*` values into browser code, so
+   * build the image with it too; at run time only server code reads this one.
+   *
+   * @default - not set
+   */
+  readonly publicGraphqlUrl?: string;
 
   /**
    * How long the server keeps an idle connection open (`KEEP_ALIVE_TIMEOUT`). It must exceed the idle
@@ -43,84 +52,73 @@ export interface NextjsServiceProps extends NextjsOptions, ContainerServiceProps
  * A Next.js server on Fargate, listening on all interfaces of its task, with its NextAuth secret in
  * Secrets Manager.
  */
-export class NextjsService extends Construct implements ec2.IConnectable {
-  /** The Fargate service. */
-  public readonly service: ecs.FargateService;
-  /** The task definition. */
-  public readonly taskDefinition: ecs.FargateTaskDefinition;
-  /** The Next.js container. */
-  public readonly container: ecs.ContainerDefinition;
-  /** The container log group. */
-  public readonly logGroup: logs.LogGroup;
-  /** The tasks' security group. */
-  public readonly securityGroup: ec2.SecurityGroup;
-  /** Network access to the tasks. */
-  public readonly connections: ec2.Connections;
+export class NextjsService extends PlatformService {
+  /** The short name of the service: `nextjs`. */
+  public readonly serviceName: string = 'nextjs';
   /** The NextAuth secret. */
   public readonly nextAuthSecret: secretsmanager.ISecret;
-  /** The port the container listens on. */
-  public readonly port: number;
   /** The path the load balancer checks. */
   public readonly healthCheckPath: string;
   /** How long the server keeps idle connections open. */
   public readonly keepAliveTimeout: Duration;
-  /** Task-count autoscaling, when `autoScaling` is set. */
-  public readonly scalableTaskCount?: ecs.ScalableTaskCount;
-  /** The autoscaling settings, when set. */
-  public readonly autoScaling?: ServiceAutoScalingOptions;
 
   constructor(scope: Construct, id: string, props: NextjsServiceProps) {
     super(scope, id);
     validateNextjsOptions(props, 'nextjs');
-    this.port = props.containerPort ?? NEXTJS_PORT;
+    const port = props.containerPort ?? NEXTJS_PORT;
     this.healthCheckPath = props.healthCheckPath ?? '/';
     checkDurationSeconds('nextjs.keepAliveTimeout', props.keepAliveTimeout, 1, 4100);
     this.keepAliveTimeout = props.keepAliveTimeout ?? Duration.seconds(65);
     const hasura = props.hasura;
-    if (hasura && !hasura.internalGraphqlUrl) {
-      invalid('nextjs.hasura', hasura.node.path, 'That Hasura service joined no Service Connect namespace, so there is'
-        + ' no inside path to it: give its cluster a default Cloud Map namespace with useForServiceConnect, or pass'
-        + ' serviceConnectNamespace to both services.');
-    }
+    checkHasuraAccess(props);
 
     this.nextAuthSecret = props.nextAuthSecret ?? generatedSecret(this, 'NextAuthSecret',
       'NextAuth secret (NEXTAUTH_SECRET)', RANDOM_TOKEN, props.encryptionKey);
 
-    const parts = createContainerService(this, {
+    const context: NextjsContext = {
+      options: props,
+      port,
+      keepAliveTimeout: this.keepAliveTimeout,
+      siteUrl: props.siteUrl,
+      publicGraphqlUrl: props.publicGraphqlUrl,
+      hasura,
+      nextAuthSecret: this.nextAuthSecret,
+    };
+    this._createService({
       prefix: 'nextjs',
       containerName: 'nextjs',
-      containerPort: this.port,
+      containerPort: port,
       image: props.image,
       options: props,
       props: { ...props, serviceConnectNamespace: props.serviceConnectNamespace ?? hasura?.serviceConnectNamespace },
-      environment: {
-        NODE_ENV: 'production',
-        HOSTNAME: '0.0.0.0',
-        PORT: String(this.port),
-        KEEP_ALIVE_TIMEOUT: String(this.keepAliveTimeout.toMilliseconds()),
-        ...(props.siteUrl ? { NEXTAUTH_URL: props.siteUrl } : {}),
-        ...(hasura?.internalGraphqlUrl ? { HASURA_GRAPHQL_INTERNAL_URL: hasura.internalGraphqlUrl } : {}),
-      },
-      secrets: {
-        NEXTAUTH_SECRET: ecs.Secret.fromSecretsManager(this.nextAuthSecret),
-      },
+      environment: resolveManaged(NEXTJS_ENVIRONMENT, context),
+      secrets: resolveManaged(NEXTJS_SECRETS, context),
       defaultStopTimeout: Duration.seconds(30),
-      healthCheck: props.containerHealthCheck ? nodeHealthCheck(this.port, this.healthCheckPath) : undefined,
+      healthCheck: props.containerHealthCheck ? nodeHealthCheck(port, this.healthCheckPath) : undefined,
       fargateSpot: props.fargateSpot,
     });
-    this.service = parts.service;
-    this.taskDefinition = parts.taskDefinition;
-    this.container = parts.container;
-    this.logGroup = parts.logGroup;
-    this.securityGroup = parts.securityGroup;
-    this.connections = parts.service.connections;
-    this.scalableTaskCount = parts.scalableTaskCount;
-    this.autoScaling = props.autoScaling;
     if (hasura) {
       hasura.allowConnectionsFrom(this, 'Hasura API from the Next.js tasks, through Service Connect');
       // Service Connect clients resolve only endpoints that existed when they started.
       this.service.node.addDependency(hasura.service);
     }
+  }
+}
+
+/** Next.js reaches Hasura only through Service Connect, and gets Hasura's credentials only if there are some to give. */
+function checkHasuraAccess(props: NextjsServiceProps): void {
+  const hasura = props.hasura;
+  if (hasura && !hasura.internalGraphqlUrl) {
+    invalid('nextjs.hasura', hasura.node.path, 'That Hasura service joined no Service Connect namespace, so there is'
+      + ' no inside path to it: give its cluster a default Cloud Map namespace with useForServiceConnect, or pass'
+      + ' serviceConnectNamespace to both services.');
+  }
+  if (props.exposeHasuraAdminSecret && !hasura) {
+    invalid('nextjs.exposeHasuraAdminSecret', true, 'There is no Hasura service (nextjs.hasura) whose admin secret to give.');
+  }
+  if (props.exposeJwtSigningKey && !hasura?.jwtSigningKeyField) {
+    invalid('nextjs.exposeJwtSigningKey', true, 'The Hasura service (nextjs.hasura) has no JWT signing key to give:'
+      + ' its jwt names no signingKeyField.');
   }
 }
 

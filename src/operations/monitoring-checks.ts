@@ -1,3 +1,5 @@
+import { Duration } from 'aws-cdk-lib';
+import { ALARM_CATALOGUE, ThresholdKind } from './alarm-catalogue';
 import type { PlatformMonitoringOptions } from './monitoring-options';
 import { invalid, isToken } from '../private/validation';
 
@@ -8,18 +10,22 @@ export function validateMonitoringOptions(options: PlatformMonitoringOptions, pr
   for (const email of options.alarmEmails ?? []) {
     checkEmail(`${prefix}.alarmEmails`, email);
   }
-  for (const name of ['loadBalancerErrorPercent', 'targetErrorPercent', 'serviceCpuPercent', 'serviceMemoryPercent',
-    'databaseCpuPercent', 'databaseFreeStoragePercent', 'databaseFreeableMemoryPercent', 'databaseConnectionsPercent'] as const) {
-    checkPercent(`${prefix}.${name}`, options[name]);
-  }
-  checkAtLeast(`${prefix}.unhealthyTargets`, options.unhealthyTargets, 1, true);
-  checkAtLeast(`${prefix}.databaseCpuCreditBalance`, options.databaseCpuCreditBalance, 0, false);
-  const responseTime = options.targetResponseTimeP99;
-  if (responseTime !== undefined && !responseTime.isUnresolved()) {
-    const ms = responseTime.toMilliseconds();
-    if (ms <= 0 || ms > 120_000) {
-      invalid(`${prefix}.targetResponseTimeP99`, responseTime.toHumanString(), 'Use a duration above 0 and at most 2 minutes.');
+  for (const entry of ALARM_CATALOGUE) {
+    if (entry.option !== undefined) {
+      checkThreshold(`${prefix}.${entry.option}`, options[entry.option], entry.kind);
     }
+  }
+}
+
+function checkThreshold(prop: string, value: number | Duration | undefined, kind: ThresholdKind): void {
+  if (value instanceof Duration) {
+    if (!value.isUnresolved() && (value.toMilliseconds() <= 0 || value.toMilliseconds() > 120_000)) {
+      invalid(prop, value.toHumanString(), 'Use a duration above 0 and at most 2 minutes.');
+    }
+  } else if (kind === ThresholdKind.PERCENT) {
+    checkPercent(prop, value);
+  } else {
+    checkAtLeast(prop, value, kind === ThresholdKind.COUNT ? 1 : 0, kind === ThresholdKind.COUNT);
   }
 }
 

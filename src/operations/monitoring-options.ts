@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sns from 'aws-cdk-lib/aws-sns';
 
 /**
@@ -119,4 +120,36 @@ export interface PlatformMonitoringOptions {
    * @default 80
    */
   readonly databaseConnectionsPercent?: number;
+}
+
+/** An alarm to add to `PlatformMonitoring`; it notifies the alarm topic, and again when it returns to OK. */
+export interface PlatformAlarmOptions {
+  /** The alarm's name after `<platformName>-`, e.g. `orders-queue-depth`. */
+  readonly alarmName: string;
+
+  /** The metric or metric-math expression to watch, with its period and statistic. */
+  readonly metric: cloudwatch.IMetric;
+
+  /** The value that `comparisonOperator` compares the metric with. */
+  readonly threshold: number;
+
+  /**
+   * How the metric is compared with the threshold.
+   *
+   * @default cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD
+   */
+  readonly comparisonOperator?: cloudwatch.ComparisonOperator;
+
+  /** Consecutive periods that must breach before the alarm fires. */
+  readonly evaluationPeriods: number;
+
+  /**
+   * How periods without data count.
+   *
+   * @default cloudwatch.TreatMissingData.NOT_BREACHING
+   */
+  readonly treatMissingData?: cloudwatch.TreatMissingData;
+
+  /** What firing means and what to do, shown in the notification. */
+  readonly description: string;
 }

@@ -22,9 +22,9 @@ export interface ContainerServiceSpec {
   readonly image: ecs.ContainerImage;
   readonly options: ContainerServiceOptions;
   readonly props: ContainerServiceProps;
-  /** Environment the service sets itself; users may not override it. */
+  /** Environment the service sets itself; users may not set these names. */
   readonly environment: { [name: string]: string };
-  /** Secrets the service sets itself; users may not override them. */
+  /** Secrets the service sets itself; users may not set these names. */
   readonly secrets: { [name: string]: ecs.Secret };
   readonly entryPoint?: string[];
   readonly command?: string[];
@@ -42,6 +42,8 @@ export interface ContainerServiceSpec {
 
 /** The parts of a running container service. */
 export interface ContainerServiceParts {
+  /** What the service was created from. */
+  readonly spec: ContainerServiceSpec;
   readonly logGroup: logs.LogGroup;
   readonly taskDefinition: ecs.FargateTaskDefinition;
   readonly container: ecs.ContainerDefinition;
@@ -50,6 +52,28 @@ export interface ContainerServiceParts {
   readonly scalableTaskCount?: ecs.ScalableTaskCount;
   /** The Service Connect namespace the service joined, if any. */
   readonly serviceConnectNamespace?: servicediscovery.INamespace;
+}
+
+/**
+ * The variables a service sets itself, each declared once with how its value is derived from the
+ * service's context (`undefined`: not set in this configuration). Their names are the names users may
+ * not set, so declaring a variable here is all it takes to both set it and refuse it from users.
+ */
+export type ManagedVariables<C> = { readonly [name: string]: (context: C) => string | undefined };
+
+/** The secrets a service sets itself, declared like `ManagedVariables`. */
+export type ManagedSecrets<C> = { readonly [name: string]: (context: C) => ecs.Secret | undefined };
+
+/** The values of `declared` in `context`, in declaration order, leaving out those not set. */
+export function resolveManaged<C, V>(declared: { readonly [name: string]: (context: C) => V | undefined }, context: C): { [name: string]: V } {
+  const resolved: { [name: string]: V } = {};
+  for (const [name, valueOf] of Object.entries(declared)) {
+    const value = valueOf(context);
+    if (value !== undefined) {
+      resolved[name] = value;
+    }
+  }
+  return resolved;
 }
 
 /** Default task size and count of both services, as the reference topology sizes them. */
@@ -84,18 +108,22 @@ export function validateContainerServiceOptions(prefix: string, options: Contain
   validateAutoScaling(`${prefix}.autoScaling`, options);
   checkDurationSeconds(`${prefix}.stopTimeout`, options.stopTimeout, 2, 120);
   checkDurationSeconds(`${prefix}.healthCheckGracePeriod`, options.healthCheckGracePeriod, 0, 7200);
+  refuseManagedNames(prefix, options, managedNames);
   for (const name of Object.keys(options.environment ?? {})) {
-    if (managedNames.includes(name)) {
-      invalid(`${prefix}.environment`, name, 'The platform sets this variable itself; use its typed prop instead.');
-    }
     if (SECRET_LIKE_NAME.test(name)) {
       invalid(`${prefix}.environment`, name,
         `Names like this hold secrets, which never go into plain environment: pass it in ${prefix}.secrets.`);
     }
   }
-  for (const name of Object.keys(options.secrets ?? {})) {
-    if (managedNames.includes(name)) {
-      invalid(`${prefix}.secrets`, name, 'The platform sets this variable itself; use its typed prop instead.');
+}
+
+/** Refuses user variables and secrets that the service sets itself. */
+function refuseManagedNames(prefix: string, options: ContainerServiceOptions, managedNames: readonly string[]): void {
+  for (const [prop, names] of [['environment', options.environment], ['secrets', options.secrets]] as const) {
+    for (const name of Object.keys(names ?? {})) {
+      if (managedNames.includes(name)) {
+        invalid(`${prefix}.${prop}`, name, 'The platform sets this variable itself; use its typed prop instead.');
+      }
     }
   }
 }
@@ -127,6 +155,8 @@ function validateAutoScaling(prop: string, options: ContainerServiceOptions): vo
  */
 export function createContainerService(scope: Construct, spec: ContainerServiceSpec): ContainerServiceParts {
   const { options, props } = spec;
+  // Checked again here, for services built outside a platform: a managed name never overwrites silently.
+  refuseManagedNames(spec.prefix, options, [...Object.keys(spec.environment), ...Object.keys(spec.secrets)]);
 
   const logGroup = new logs.LogGroup(scope, 'LogGroup', {
     logGroupName: props.logGroupName,
@@ -213,6 +243,7 @@ export function createContainerService(scope: Construct, spec: ContainerServiceS
   }
 
   return {
+    spec,
     logGroup,
     taskDefinition,
     container,

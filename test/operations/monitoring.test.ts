@@ -1,9 +1,13 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { HasuraNextjsPlatform, PlatformMonitoring } from '../../src';
+import { ALARM_CATALOGUE } from '../../src/operations/alarm-catalogue';
 import { exampleTemplate } from '../examples/helpers';
 import { NEXTJS_IMAGE, synthPlatform, testStack } from '../util';
 
@@ -203,5 +207,67 @@ test('hasura-blog-https watches every part of the request path, with a dashboard
   template.resourceCountIs('AWS::Budgets::Budget', 1);
   template.hasResourceProperties('AWS::Backup::BackupPlan', {
     BackupPlan: { BackupPlanRule: [Match.objectLike({ CopyActions: [Match.objectLike({ DestinationBackupVaultArn: Match.stringLikeRegexp(':us-west-2:') })] })] },
+  });
+});
+
+describe('the alarm catalogue', () => {
+  /** The README's alarm table as the catalogue says it must read. */
+  function renderedTable(): string {
+    const missingData: { [key: string]: string } = {
+      [cloudwatch.TreatMissingData.NOT_BREACHING]: 'not breaching',
+      [cloudwatch.TreatMissingData.BREACHING]: 'breaching',
+      [cloudwatch.TreatMissingData.IGNORE]: 'keep state',
+      [cloudwatch.TreatMissingData.MISSING]: 'missing',
+    };
+    const rows = ALARM_CATALOGUE.map((entry) => [
+      entry.doc.label,
+      entry.doc.threshold.replace('{}', String(entry.defaultThreshold)),
+      `${entry.evaluationPeriods} x ${entry.period.toMinutes()} min`,
+      missingData[entry.treatMissingData],
+      entry.doc.why,
+    ]);
+    return [
+      '| alarm | default threshold | window | missing data | why this default |',
+      '| --- | --- | --- | --- | --- |',
+      ...rows.map((cells) => `| ${cells.join(' | ')} |`),
+    ].join('\n');
+  }
+
+  test('the README lists every alarm with its default, window and missing-data rule, as the catalogue has them', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    expect(readme).toContain(renderedTable());
+  });
+
+  test('every threshold option of the monitoring options is an alarm of the catalogue, and each is documented', () => {
+    const options = ALARM_CATALOGUE.flatMap((entry) => entry.option ?? []);
+    expect(new Set(options).size).toBe(options.length);
+    const source = fs.readFileSync(path.join(__dirname, '..', '..', 'src', 'operations', 'monitoring-options.ts'), 'utf8');
+    const declared = [...source.matchAll(/readonly (\w+)\?: (number|Duration);/g)].map((m) => m[1]);
+    expect(declared.sort()).toEqual([...options].sort());
+  });
+
+  test('addAlarm notifies the topic both ways and names the alarm after the platform', () => {
+    const stack = testStack();
+    const monitoring = new PlatformMonitoring(stack, 'Monitoring', { platformName: 'shop', dashboard: false });
+    monitoring.addAlarm('QueueDepth', {
+      alarmName: 'orders-queue-depth',
+      metric: new cloudwatch.Metric({ namespace: 'AWS/SQS', metricName: 'ApproximateNumberOfMessagesVisible' }),
+      threshold: 100,
+      evaluationPeriods: 3,
+      description: 'Orders wait in the queue.',
+    });
+    const alarms = Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm');
+    const [properties] = Object.values<any>(alarms).map((a) => a.Properties);
+    expect(properties).toMatchObject({
+      AlarmName: 'shop-orders-queue-depth',
+      Threshold: 100,
+      EvaluationPeriods: 3,
+      TreatMissingData: 'notBreaching',
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmDescription: 'Orders wait in the queue.',
+    });
+    expect(properties.AlarmActions).toEqual(properties.OKActions);
+    expect(properties.AlarmActions).toHaveLength(1);
+    expect(monitoring.alarms).toHaveLength(1);
   });
 });
