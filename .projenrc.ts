@@ -125,7 +125,7 @@ const synthExamples = project.addTask('synth:examples', {
   description: 'Synthesize every example app into examples/<name>/cdk.out',
 });
 synthExamples.spawn(project.tasks.tryFind('bundle')!);
-synthExamples.exec('ts-node --project tsconfig.dev.json examples/synth-all.ts');
+synthExamples.exec('ts-node --project tsconfig.dev.json examples/synth-all.ts', { receiveArgs: true });
 
 // Tests that use real components installed by .ci/run: a PostgreSQL server, Python, Java and Go.
 project.addTask('test:integration', {

@@ -37,12 +37,32 @@ export function synthExample(name: string): { templateFile: string; monthlyUsd: 
   return { templateFile: path.join(outdir, stack.templateFile), monthlyUsd: modeledMonthlyUsd(stack) };
 }
 
+/** What the reference architecture estimated for the topologies that rebuild it. */
+const REFERENCE_ESTIMATES: { [name: string]: string } = {
+  'hasura-blog-prod': '$125-150/month',
+  'hasura-blog-https': '$125-150/month',
+};
+
+/** The README's cost table: each example's modeled monthly cost, beside the reference's estimate. */
+export function costTable(monthlyUsd: Map<string, number>): string {
+  return [
+    '| example | reference estimate | modeled |',
+    '| --- | --- | --- |',
+    ...[...monthlyUsd].map(([name, usd]) => `| \`${name}\` | ${REFERENCE_ESTIMATES[name] ?? '-'} | $${usd}/month |`),
+  ].join('\n');
+}
+
 if (require.main === module) {
+  const costs = new Map<string, number>();
   for (const name of exampleNames()) {
     const started = Date.now();
     const { templateFile: template, monthlyUsd } = synthExample(name);
     const bytes = fs.statSync(template).size;
     const resources = Object.keys(JSON.parse(fs.readFileSync(template, 'utf8')).Resources).length;
     console.log(`${name}: ${path.relative(process.cwd(), template)} (${resources} resources, ${bytes} bytes, ${Date.now() - started} ms) $${monthlyUsd}/month`);
+    costs.set(name, monthlyUsd);
+  }
+  if (process.argv.includes('--cost-table')) {
+    console.log(`\nThe README's cost table:\n\n${costTable(costs)}`);
   }
 }

@@ -40,7 +40,6 @@ import { CostEstimate } from './operations/cost-model-options';
 import { PlatformMonitoring } from './operations/monitoring';
 import { validateMonitoringOptions } from './operations/monitoring-checks';
 import { PlatformMonitoringOptions } from './operations/monitoring-options';
-import { costModelPropsOf } from './operations/platform-cost';
 import { acknowledge } from './private/acknowledge';
 import { logsEncryptionKey } from './private/logs-key';
 import { invalid } from './private/validation';
@@ -130,6 +129,15 @@ export interface HasuraNextjsPlatformProps {
   readonly logRetention?: logs.RetentionDays;
 
   /**
+   * Publish Container Insights metrics (task counts, CPU and memory per task) for the cluster. They are
+   * billed as custom metrics, 26 per service (about $7.80 a month each); without them there is no
+   * running-task alarm, and the other alarms still watch the services.
+   *
+   * @default true
+   */
+  readonly containerInsights?: boolean;
+
+  /**
    * Customer managed KMS key that encrypts the log groups, the secrets and the database storage. Set at
    * creation only: a different key replaces the database. A key you pass must let CloudWatch Logs use it.
    *
@@ -214,12 +222,9 @@ export class HasuraNextjsPlatform extends Construct {
   /** The AWS Backup plan and vault, when `backup` is set. */
   public readonly backup?: PlatformBackup;
 
-  private readonly props: HasuraNextjsPlatformProps;
-
   constructor(scope: Construct, id: string, props: HasuraNextjsPlatformProps) {
     super(scope, id);
     validatePlatformProps(this, props);
-    this.props = props;
 
     this.platformName = props.platformName
       ?? Names.uniqueResourceName(this, { maxLength: 32, separator: '-' }).toLowerCase();
@@ -234,20 +239,7 @@ export class HasuraNextjsPlatform extends Construct {
       this.vpc = this.network.vpc;
     }
 
-    this.cluster = new ecs.Cluster(this, 'Cluster', {
-      vpc: this.vpc,
-      containerInsightsV2: ecs.ContainerInsights.ENABLED,
-      enableFargateCapacityProviders: true,
-      executeCommandConfiguration: props.hasura?.enableExecuteCommand
-        ? this.executeCommandConfiguration(encryptionKey, props.logRetention) : undefined,
-    });
-    // Next.js reaches Hasura inside the VPC through ECS Service Connect. An HTTP namespace needs no
-    // private hosted zone; Service Connect resolves names in each task's own proxy.
-    this.cluster.addDefaultCloudMapNamespace({
-      name: `${this.platformName}.internal`,
-      type: servicediscovery.NamespaceType.HTTP,
-      useForServiceConnect: true,
-    });
+    this.cluster = this.createCluster(props, encryptionKey);
 
     this.database = new PlatformDatabase(this, 'Database', { ...props.database, vpc: this.vpc, encryptionKey });
 
@@ -331,6 +323,7 @@ export class HasuraNextjsPlatform extends Construct {
           service: service.service,
           targetGroup: service.targetGroup,
           minimumTasks: service.minimumTasks,
+          containerInsights: props.containerInsights ?? true,
         })),
         database: {
           instance: this.database.instance,
@@ -357,7 +350,31 @@ export class HasuraNextjsPlatform extends Construct {
    * Usage-driven lines rest on the model's stated assumptions; see {@link PlatformCostModel}.
    */
   public costEstimate(): CostEstimate {
-    return PlatformCostModel.estimate(costModelPropsOf(this.props));
+    return PlatformCostModel.estimate(PlatformCostModel.inventory(this));
+  }
+
+  /** The cluster both services run in, with the Service Connect namespace they meet in. */
+  private createCluster(props: HasuraNextjsPlatformProps, encryptionKey: kms.IKey): ecs.Cluster {
+    const containerInsights = props.containerInsights ?? true;
+    const cluster = new ecs.Cluster(this, 'Cluster', {
+      vpc: this.vpc,
+      containerInsightsV2: containerInsights ? ecs.ContainerInsights.ENABLED : ecs.ContainerInsights.DISABLED,
+      enableFargateCapacityProviders: true,
+      executeCommandConfiguration: props.hasura?.enableExecuteCommand
+        ? this.executeCommandConfiguration(encryptionKey, props.logRetention) : undefined,
+    });
+    if (!containerInsights) {
+      acknowledge(cluster, 'Container Insights was turned off explicitly (containerInsights is false) to save its'
+        + ' custom metrics; the load balancer, target and resource alarms still watch every service.', 'AwsSolutions-ECS4');
+    }
+    // Next.js reaches Hasura inside the VPC through ECS Service Connect. An HTTP namespace needs no
+    // private hosted zone; Service Connect resolves names in each task's own proxy.
+    cluster.addDefaultCloudMapNamespace({
+      name: `${this.platformName}.internal`,
+      type: servicediscovery.NamespaceType.HTTP,
+      useForServiceConnect: true,
+    });
+    return cluster;
   }
 
   /** aws-cdk-lib lets the Hasura tasks write ECS Exec session logs to any stream of the exec log group. */

@@ -1,3 +1,4 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 
 /**
@@ -41,6 +42,18 @@ export interface PlatformNetworkOptions {
    * @default - one per Availability Zone
    */
   readonly natGateways?: number;
+
+  /**
+   * Give the private subnets their egress through NAT instances of this type (one per zone, as many as
+   * `natGateways`) instead of NAT gateways: a `t4g.nano` costs about $3 a month plus its public address,
+   * a NAT gateway $33 plus its address and $0.045 per GB. The trade-offs: an instance carries a few
+   * Gbit/s at most (plenty for image pulls and API calls, not for heavy egress), runs Amazon Linux 2023
+   * that AWS patches only when the instance is replaced, and if its host fails, a CloudWatch alarm
+   * recovers it onto new hardware within minutes, during which its zone has no egress.
+   *
+   * @default - NAT gateways
+   */
+  readonly natInstanceType?: ec2.InstanceType;
 
   /**
    * CIDR of each public subnet, one per Availability Zone in order. Set at creation only.

@@ -201,6 +201,7 @@ export const SERVICE_ALARMS: AlarmEntry<'service'>[] = [
     evaluationPeriods: 5,
     period: ONE_MINUTE,
     treatMissingData: BREACHING,
+    appliesTo: (s) => s.containerInsights ?? true,
     metric: (s, period) => runningTaskCount(s.service, period),
     threshold: (s) => s.minimumTasks,
     description: (s) => `${s.displayName}: fewer tasks running than its floor of ${s.minimumTasks} for five minutes`

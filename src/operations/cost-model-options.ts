@@ -12,7 +12,7 @@ export interface ServiceCostProfile {
   /** Task memory in MiB. */
   readonly memoryLimitMiB: number;
 
-  /** Tasks running around the clock (the floor when the service scales). */
+  /** Tasks running around the clock (the floor when the service scales), on demand and on Spot together. */
   readonly taskCount: number;
 
   /**
@@ -23,11 +23,12 @@ export interface ServiceCostProfile {
   readonly cpuArchitecture?: ecs.CpuArchitecture;
 
   /**
-   * Run the tasks on Fargate Spot, priced at `CostAssumptions.fargateSpotDiscountPercent` below on-demand.
+   * How many of `taskCount` run on Fargate Spot, priced at `CostAssumptions.fargateSpotDiscountPercent`
+   * below on-demand.
    *
-   * @default false
+   * @default 0
    */
-  readonly fargateSpot?: boolean;
+  readonly spotTaskCount?: number;
 }
 
 /** The database as the cost model sees it. */
@@ -40,6 +41,15 @@ export interface DatabaseCostProfile {
 
   /** Provisioned gp3 storage in GiB. */
   readonly allocatedStorageGiB: number;
+}
+
+/** An EC2 instance as the cost model sees it, e.g. a NAT instance. */
+export interface InstanceCostProfile {
+  /** Instance type, e.g. `t4g.nano`. */
+  readonly instanceType: ec2.InstanceType;
+
+  /** Its gp3 root volume in GiB. */
+  readonly rootVolumeGiB: number;
 }
 
 /** Usage-driven quantities the model cannot know from the configuration. */
@@ -72,6 +82,13 @@ export interface CostAssumptions {
    * @default 70
    */
   readonly fargateSpotDiscountPercent?: number;
+
+  /**
+   * Requests per month, in millions, that reach CloudFront and the web ACL.
+   *
+   * @default 1
+   */
+  readonly requestsMillions?: number;
 }
 
 /** What the cost model needs to know about a platform. */
@@ -82,11 +99,28 @@ export interface PlatformCostModelProps {
   /** The database. */
   readonly database: DatabaseCostProfile;
 
-  /** Availability Zones the load balancer spans; it holds one public IPv4 address in each. */
-  readonly availabilityZones: number;
+  /**
+   * Application Load Balancers.
+   *
+   * @default 1
+   */
+  readonly loadBalancers?: number;
 
-  /** NAT gateways, each with an hourly charge and one Elastic IP address. */
+  /**
+   * Public IPv4 addresses: the NAT gateways' Elastic IPs, NAT instances' addresses, and one per zone of
+   * each internet-facing load balancer (an internal one has none).
+   */
+  readonly publicIpv4Addresses: number;
+
+  /** NAT gateways, each with an hourly charge (their Elastic IPs count in `publicIpv4Addresses`). */
   readonly natGateways: number;
+
+  /**
+   * EC2 instances, such as NAT instances (their public addresses count in `publicIpv4Addresses`).
+   *
+   * @default - none
+   */
+  readonly instances?: InstanceCostProfile[];
 
   /** Secrets Manager secrets. */
   readonly secrets: number;
@@ -107,6 +141,34 @@ export interface PlatformCostModelProps {
    * @default 0
    */
   readonly dashboards?: number;
+
+  /**
+   * Metrics Container Insights publishes, billed as custom metrics.
+   *
+   * @default 0
+   */
+  readonly containerInsightsMetrics?: number;
+
+  /**
+   * AWS WAF web ACLs.
+   *
+   * @default 0
+   */
+  readonly webAcls?: number;
+
+  /**
+   * Rules in those web ACLs (a managed rule group counts as one).
+   *
+   * @default 0
+   */
+  readonly webAclRules?: number;
+
+  /**
+   * CloudFront distributions, priced by the requests they serve.
+   *
+   * @default 0
+   */
+  readonly distributions?: number;
 
   /**
    * Usage the model has to assume.

@@ -1,6 +1,8 @@
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { IConstruct } from 'constructs';
+import { costInventory, resourcesOfTree } from './cost-inventory';
 import { CostEstimate, CostLineItem, PlatformCostModelProps, ServiceCostProfile } from './cost-model-options';
-import { DATABASE_CLASSES, HOURS_PER_MONTH, PRICE_REGION, PRICES, PRICES_AS_OF } from './prices';
+import { DATABASE_CLASSES, HOURS_PER_MONTH, INSTANCE_TYPES, PRICE_REGION, PRICES, PRICES_AS_OF } from './prices';
 import { checkInteger, invalid } from '../private/validation';
 
 const DEFAULT_ASSUMPTIONS = {
@@ -8,15 +10,26 @@ const DEFAULT_ASSUMPTIONS = {
   loadBalancerCapacityUnits: 1,
   logIngestionGb: 5,
   fargateSpotDiscountPercent: 70,
+  requestsMillions: 1,
 };
 
 /**
  * The modeled monthly cost of a platform at us-east-1 on-demand list prices, line by line. It is a
  * model, not a bill: usage-driven lines rest on stated assumptions, and data transfer out to the
- * internet, Container Insights metrics, backup storage beyond the free allowance, burst CPU credits,
- * Route 53 and WAF are not included. Free tiers and savings plans are not applied.
+ * internet, backup storage beyond the free allowance, burst CPU credits and Route 53 are not
+ * included. Free tiers and savings plans are not applied.
  */
 export class PlatformCostModel {
+  /**
+   * What the resources under `scope` (a platform, or a whole stack) cost per month, counted from the
+   * resources themselves as they will be synthesized: task sizes and counts, the capacity-provider
+   * split, NAT gateways, public addresses, the database, secrets, keys, alarms, Container Insights,
+   * web ACL rules and distributions.
+   */
+  public static inventory(scope: IConstruct): PlatformCostModelProps {
+    return costInventory(resourcesOfTree(scope));
+  }
+
   /** The estimate for `props`. */
   public static estimate(props: PlatformCostModelProps): CostEstimate {
     validateCostModelProps(props);
@@ -28,9 +41,14 @@ export class PlatformCostModel {
     };
 
     for (const service of props.services) {
-      const { hourly, label } = fargateTaskHour(service, assumptions.fargateSpotDiscountPercent);
-      add('Fargate', `${service.name}: ${service.taskCount} x ${label} task(s) of ${service.cpu / 1024} vCPU / `
-        + `${service.memoryLimitMiB / 1024} GB`, monthly(hourly) * service.taskCount);
+      const spotTasks = service.spotTaskCount ?? 0;
+      for (const [tasks, spot] of [[service.taskCount - spotTasks, false], [spotTasks, true]] as const) {
+        if (tasks > 0 || (!spot && service.taskCount === 0)) {
+          const { hourly, label } = fargateTaskHour(service, spot, assumptions.fargateSpotDiscountPercent);
+          add('Fargate', `${service.name}: ${tasks} x ${label} task(s) of ${service.cpu / 1024} vCPU / `
+            + `${service.memoryLimitMiB / 1024} GB`, monthly(hourly) * tasks);
+        }
+      }
     }
 
     const database = props.database;
@@ -42,9 +60,13 @@ export class PlatformCostModel {
     add('RDS', `${database.allocatedStorageGiB} GB gp3 storage ${deployment} ($${PRICES.gp3GbMonth}/GB-month x ${copies})`,
       database.allocatedStorageGiB * PRICES.gp3GbMonth * copies);
 
-    add('Load balancer', `1 Application Load Balancer ($${PRICES.loadBalancerHour}/h)`, monthly(PRICES.loadBalancerHour));
-    add('Load balancer', `${assumptions.loadBalancerCapacityUnits} LCU on average (assumed, $${PRICES.loadBalancerCapacityUnitHour}/LCU-h)`,
-      monthly(PRICES.loadBalancerCapacityUnitHour) * assumptions.loadBalancerCapacityUnits);
+    const loadBalancers = props.loadBalancers ?? 1;
+    if (loadBalancers > 0) {
+      add('Load balancer', `${loadBalancers} Application Load Balancer(s) ($${PRICES.loadBalancerHour}/h each)`,
+        monthly(PRICES.loadBalancerHour) * loadBalancers);
+      add('Load balancer', `${assumptions.loadBalancerCapacityUnits} LCU on average each (assumed, $${PRICES.loadBalancerCapacityUnitHour}/LCU-h)`,
+        monthly(PRICES.loadBalancerCapacityUnitHour) * assumptions.loadBalancerCapacityUnits * loadBalancers);
+    }
 
     if (props.natGateways > 0) {
       add('NAT gateway', `${props.natGateways} NAT gateway(s) ($${PRICES.natGatewayHour}/h each)`,
@@ -53,9 +75,18 @@ export class PlatformCostModel {
         assumptions.natDataProcessedGb * PRICES.natGatewayGb);
     }
 
-    const addresses = props.availabilityZones + props.natGateways;
-    add('Public IPv4', `${addresses} address(es): ${props.availabilityZones} for the load balancer (one per zone) and `
-      + `${props.natGateways} NAT Elastic IP(s) ($${PRICES.publicIpv4Hour}/h each)`, monthly(PRICES.publicIpv4Hour) * addresses);
+    for (const [instanceType, count] of countBy((props.instances ?? []).map((i) => i.instanceType.toString()))) {
+      const hourly = INSTANCE_TYPES.get(instanceType)!;
+      add('EC2', `${count} x ${instanceType} NAT instance(s) ($${hourly}/h each)`, monthly(hourly) * count);
+    }
+    const volumeGiB = (props.instances ?? []).reduce((sum, instance) => sum + instance.rootVolumeGiB, 0);
+    if (volumeGiB > 0) {
+      add('EC2', `${volumeGiB} GB of gp3 root volumes ($${PRICES.ebsGp3GbMonth}/GB-month)`, volumeGiB * PRICES.ebsGp3GbMonth);
+    }
+    if (props.publicIpv4Addresses > 0) {
+      add('Public IPv4', `${props.publicIpv4Addresses} address(es): NAT addresses and one per zone of an internet-facing`
+        + ` load balancer ($${PRICES.publicIpv4Hour}/h each)`, monthly(PRICES.publicIpv4Hour) * props.publicIpv4Addresses);
+    }
 
     add('Secrets Manager', `${props.secrets} secret(s) ($${PRICES.secretMonth.toFixed(2)}/month each)`, props.secrets * PRICES.secretMonth);
     if (props.kmsKeys > 0) {
@@ -70,8 +101,25 @@ export class PlatformCostModel {
     if (dashboards > 0) {
       add('CloudWatch', `${dashboards} dashboard(s) ($${PRICES.dashboardMonth.toFixed(2)}/month each)`, dashboards * PRICES.dashboardMonth);
     }
+    const insightsMetrics = props.containerInsightsMetrics ?? 0;
+    if (insightsMetrics > 0) {
+      add('CloudWatch', `${insightsMetrics} Container Insights metrics ($${PRICES.customMetricMonth.toFixed(2)}/month each)`,
+        insightsMetrics * PRICES.customMetricMonth);
+    }
     add('CloudWatch', `${assumptions.logIngestionGb} GB of logs ingested (assumed, $${PRICES.logIngestionGb.toFixed(2)}/GB)`,
       assumptions.logIngestionGb * PRICES.logIngestionGb);
+    const webAcls = props.webAcls ?? 0;
+    if (webAcls > 0) {
+      add('WAF', `${webAcls} web ACL(s) with ${props.webAclRules ?? 0} rule(s) ($${PRICES.webAclMonth.toFixed(2)} each, `
+        + `$${PRICES.webAclRuleMonth.toFixed(2)} per rule)`, webAcls * PRICES.webAclMonth + (props.webAclRules ?? 0) * PRICES.webAclRuleMonth);
+      add('WAF', `${assumptions.requestsMillions} million requests inspected (assumed, $${PRICES.webAclRequestsMillion.toFixed(2)}/million)`,
+        webAcls * assumptions.requestsMillions * PRICES.webAclRequestsMillion);
+    }
+    const distributions = props.distributions ?? 0;
+    if (distributions > 0) {
+      add('CloudFront', `${assumptions.requestsMillions} million HTTPS requests (assumed, $${PRICES.cloudFrontHttpsRequests10k}/10,000)`,
+        distributions * assumptions.requestsMillions * 100 * PRICES.cloudFrontHttpsRequests10k);
+    }
 
     return {
       lineItems: lines,
@@ -84,8 +132,9 @@ export class PlatformCostModel {
         `the load balancer consumes ${assumptions.loadBalancerCapacityUnits} LCU on average`,
         `CloudWatch Logs ingests ${assumptions.logIngestionGb} GB a month`,
         `Fargate Spot costs ${assumptions.fargateSpotDiscountPercent}% less than on-demand`,
-        'not modeled: data transfer out, Container Insights metrics, backup storage beyond the database size,'
-          + ' cross-region backup copies, burst CPU credits, Route 53, WAF; no free tier or savings plan applied',
+        `${assumptions.requestsMillions} million requests a month reach CloudFront and the web ACL, where there are any`,
+        'not modeled: data transfer out, backup storage beyond the database size, cross-region backup copies,'
+          + ' burst CPU credits, Route 53; no free tier or savings plan applied',
       ],
     };
   }
@@ -93,13 +142,19 @@ export class PlatformCostModel {
   private constructor() {}
 }
 
-function fargateTaskHour(service: ServiceCostProfile, spotDiscountPercent: number): { hourly: number; label: string } {
-  const arm = service.cpuArchitecture === ecs.CpuArchitecture.ARM64;
+function fargateTaskHour(service: ServiceCostProfile, spot: boolean, spotDiscountPercent: number): { hourly: number; label: string } {
+  const arm = service.cpuArchitecture?._cpuArchitecture === ecs.CpuArchitecture.ARM64._cpuArchitecture;
   const price = arm ? PRICES.fargate.ARM64 : PRICES.fargate.X86_64;
   const onDemand = (service.cpu / 1024) * price.vcpuHour + (service.memoryLimitMiB / 1024) * price.gbHour;
-  const spot = service.fargateSpot ?? false;
   const hourly = spot ? onDemand * (1 - spotDiscountPercent / 100) : onDemand;
   return { hourly, label: `${arm ? 'ARM64' : 'x86_64'} ${spot ? 'Spot' : 'on-demand'}` };
+}
+
+/** How often each value occurs, in order of first occurrence. */
+function countBy(values: string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  values.forEach((value) => counts.set(value, (counts.get(value) ?? 0) + 1));
+  return counts;
 }
 
 function cents(usd: number): number {
@@ -115,6 +170,7 @@ function validateCostModelProps(props: PlatformCostModelProps): void {
     checkInteger(`services[${index}].cpu`, service.cpu, 256, 16384);
     checkInteger(`services[${index}].memoryLimitMiB`, service.memoryLimitMiB, 512, 122880);
     checkInteger(`services[${index}].taskCount`, service.taskCount, 0, 1000);
+    checkInteger(`services[${index}].spotTaskCount`, service.spotTaskCount, 0, service.taskCount);
   });
   const instanceClass = props.database.instanceType.toString();
   if (!DATABASE_CLASSES.has(instanceClass)) {
@@ -122,14 +178,26 @@ function validateCostModelProps(props: PlatformCostModelProps): void {
       `The cost model has list prices for ${[...DATABASE_CLASSES.keys()].join(', ')}.`);
   }
   checkInteger('database.allocatedStorageGiB', props.database.allocatedStorageGiB, 20, 65536);
-  checkInteger('availabilityZones', props.availabilityZones, 1, 16);
+  checkInteger('loadBalancers', props.loadBalancers, 0, 100);
+  checkInteger('publicIpv4Addresses', props.publicIpv4Addresses, 0, 1000);
   checkInteger('natGateways', props.natGateways, 0, 16);
+  (props.instances ?? []).forEach((instance, index) => {
+    if (!INSTANCE_TYPES.has(instance.instanceType.toString())) {
+      invalid(`instances[${index}].instanceType`, instance.instanceType.toString(),
+        `The cost model has list prices for ${[...INSTANCE_TYPES.keys()].join(', ')}.`);
+    }
+    checkInteger(`instances[${index}].rootVolumeGiB`, instance.rootVolumeGiB, 1, 16384);
+  });
   checkInteger('secrets', props.secrets, 0, 1000);
   checkInteger('kmsKeys', props.kmsKeys, 0, 1000);
   checkInteger('alarmMetrics', props.alarmMetrics, 0, 10000);
   checkInteger('dashboards', props.dashboards, 0, 100);
+  checkInteger('containerInsightsMetrics', props.containerInsightsMetrics, 0, 100000);
+  checkInteger('webAcls', props.webAcls, 0, 100);
+  checkInteger('webAclRules', props.webAclRules, 0, 10000);
+  checkInteger('distributions', props.distributions, 0, 100);
   const assumptions = props.assumptions ?? {};
-  for (const name of ['natDataProcessedGb', 'loadBalancerCapacityUnits', 'logIngestionGb'] as const) {
+  for (const name of ['natDataProcessedGb', 'loadBalancerCapacityUnits', 'logIngestionGb', 'requestsMillions'] as const) {
     const value = assumptions[name];
     if (value !== undefined && !(value >= 0)) {
       invalid(`assumptions.${name}`, value, 'Use a number of 0 or more.');

@@ -23,6 +23,14 @@ export interface MonitoredService {
 
   /** The floor of running tasks: the desired count, or the minimum when the service scales. */
   readonly minimumTasks: number;
+
+  /**
+   * Whether the service's cluster publishes Container Insights metrics, which the running-task alarm
+   * reads (the `AWS/ECS` namespace has no task count).
+   *
+   * @default true
+   */
+  readonly containerInsights?: boolean;
 }
 
 /** A PostgreSQL instance to watch, with the facts its thresholds are relative to. */

@@ -12,29 +12,3 @@ export function runningTaskCount(service: ecs.BaseService, period: Duration): cl
     period,
   });
 }
-
-/** What {@link PlatformMonitoring} watches, in the shape the cost model counts. */
-export interface WatchedResources {
-  readonly loadBalancer: boolean;
-  /** For each service, whether it has a target group. */
-  readonly servicesBehindLoadBalancer: boolean[];
-  readonly database: boolean;
-  readonly burstableDatabase: boolean;
-}
-
-/**
- * Metrics CloudWatch bills for the alarms of {@link PlatformMonitoring} (an alarm on an error rate
- * watches two metrics). Kept beside the alarms so that the cost model counts what is created.
- */
-export function alarmMetricCount(watched: WatchedResources): number {
-  const errorRate = 2;
-  let count = watched.loadBalancer ? errorRate : 0;
-  for (const behindLoadBalancer of watched.servicesBehindLoadBalancer) {
-    count += 3; // CPU, memory, running tasks
-    count += behindLoadBalancer ? errorRate + 2 : 0; // 5xx rate, p99 latency, unhealthy targets
-  }
-  if (watched.database) {
-    count += 4 + (watched.burstableDatabase ? 1 : 0); // CPU, storage, memory, connections (+ credits)
-  }
-  return count;
-}

@@ -21,11 +21,20 @@ export const PRICES = {
   loadBalancerCapacityUnitHour: 0.008,
   publicIpv4Hour: 0.005,
   gp3GbMonth: 0.115,
+  /** EBS gp3 volumes of EC2 instances (RDS storage is `gp3GbMonth`). */
+  ebsGp3GbMonth: 0.08,
   secretMonth: 0.40,
   kmsKeyMonth: 1.00,
   alarmMetricMonth: 0.10,
   dashboardMonth: 3.00,
   logIngestionGb: 0.50,
+  /** Custom metrics, the first 10,000 (Container Insights bills its metrics as these). */
+  customMetricMonth: 0.30,
+  webAclMonth: 5.00,
+  webAclRuleMonth: 1.00,
+  webAclRequestsMillion: 0.60,
+  /** HTTPS requests, per 10,000 (United States, Mexico, Canada). */
+  cloudFrontHttpsRequests10k: 0.01,
 } as const;
 
 /** A database instance class: its single-AZ hourly price for PostgreSQL. */
@@ -45,6 +54,16 @@ export const DATABASE_CLASSES: ReadonlyMap<string, DatabaseClassFacts> = new Map
   ['m7g.large', { hourlyUsd: 0.168 }],
   ['r6g.large', { hourlyUsd: 0.225 }],
 ] as const);
+
+/** EC2 instance types the model knows (Linux, on demand), for NAT instances: their hourly price. */
+export const INSTANCE_TYPES: ReadonlyMap<string, number> = new Map([
+  ['t4g.nano', 0.0042],
+  ['t4g.micro', 0.0084],
+  ['t4g.small', 0.0168],
+  ['t3.nano', 0.0052],
+  ['t3.micro', 0.0104],
+  ['t3.small', 0.0208],
+]);
 
 /** True for burstable classes (`t*`), which earn and spend CPU credits. */
 export function isBurstable(instanceClass: string): boolean {

@@ -36,6 +36,7 @@ const PLATFORM_IDS = [
 /** The stateful logical ids of each example, beyond PLATFORM_IDS. */
 const EXAMPLE_IDS: { [example: string]: string[] } = {
   'hasura-blog-prod': [],
+  'hasura-blog-lean': [],
   'hasura-blog-dev': [
     'AWS::Logs::LogGroup PlatformHasuraProjectLogGroup37F21AB2',
   ],

@@ -3,7 +3,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { exampleNames } from '../../examples/synth-all';
 import { containerNamed, onlyResource } from '../util';
-import { exampleTemplate, scrubHashes } from './helpers';
+import { exampleTemplate, scrubHashes, synthesizedExample } from './helpers';
 
 const names = exampleNames();
 
@@ -56,5 +56,33 @@ describe('hasura-blog-dev: the low-cost variant', () => {
   test('Hasura still runs with the console off', () => {
     const environment = containerNamed(template, 'hasura').Environment;
     expect(environment).toContainEqual({ Name: 'HASURA_GRAPHQL_ENABLE_CONSOLE', Value: 'false' });
+  });
+});
+
+describe('hasura-blog-lean: highly available at the lowest cost', () => {
+  const template = Template.fromJSON(exampleTemplate('hasura-blog-lean'));
+  const resources = Object.values<any>(template.toJSON().Resources);
+
+  test('the database has a standby in a second zone', () => {
+    expect(onlyResource(template, 'AWS::RDS::DBInstance').Properties.MultiAZ).toBe(true);
+  });
+
+  test('every service runs at least two tasks, over subnets in two zones', () => {
+    const services = resources.filter((r) => r.Type === 'AWS::ECS::Service');
+    expect(services).toHaveLength(2);
+    for (const service of services) {
+      expect(service.Properties.DesiredCount).toBeGreaterThanOrEqual(2);
+      expect(service.Properties.NetworkConfiguration.AwsvpcConfiguration.Subnets).toHaveLength(2);
+    }
+  });
+
+  test('each zone has egress of its own: one NAT instance per zone, no NAT gateway', () => {
+    expect(resources.filter((r) => r.Type === 'AWS::EC2::NatGateway')).toHaveLength(0);
+    const instances = resources.filter((r) => r.Type === 'AWS::EC2::Instance');
+    expect(new Set(instances.map((i) => JSON.stringify(i.Properties.NetworkInterfaces[0].SubnetId))).size).toBe(2);
+  });
+
+  test('it is modeled at no more than $140 a month at list prices', () => {
+    expect(synthesizedExample('hasura-blog-lean').monthlyUsd).toBeLessThanOrEqual(140);
   });
 });

@@ -1,17 +1,25 @@
+// The cost model: quantities counted from the platform's own resources, priced at list prices, and
+// held against the synthesized templates so the model and the bill cannot drift apart.
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { productionProps } from '../../examples/hasura-blog-prod/main';
-import { exampleNames } from '../../examples/synth-all';
-import { PlatformCostModel, PlatformCostModelProps } from '../../src';
-import { costModelPropsOf } from '../../src/operations/platform-cost';
-import { synthesizedExample } from '../examples/helpers';
-import { synthPlatform } from '../util';
-import { costOptimizedProfile } from './cost-profiles';
+import { costTable, exampleNames } from '../../examples/synth-all';
+import { HasuraNextjsPlatform, HasuraNextjsPlatformProps, PlatformCostModel, PlatformCostModelProps } from '../../src';
+import { costInventory, resourcesOfTemplate } from '../../src/operations/cost-inventory';
+import { DATABASE_CLASSES, INSTANCE_TYPES } from '../../src/operations/prices';
+import { exampleTemplate, synthesizedExample } from '../examples/helpers';
+import { minimalProps, testStack } from '../util';
 
-const production = () => costModelPropsOf(productionProps());
-const line = (props: PlatformCostModelProps, category: string) =>
+/** The inventory of a platform built (not synthesized) from `props`. */
+function inventoryOf(props: HasuraNextjsPlatformProps): PlatformCostModelProps {
+  const platform = new HasuraNextjsPlatform(testStack(), 'Platform', props);
+  return PlatformCostModel.inventory(platform);
+}
+
+const production = () => inventoryOf(productionProps());
+const lines = (props: PlatformCostModelProps, category: string) =>
   PlatformCostModel.estimate(props).lineItems.filter((item) => item.category === category);
 
 test('the production configuration is modeled line by line at list prices', () => {
@@ -26,72 +34,109 @@ test('the production configuration is modeled line by line at list prices', () =
     ['NAT gateway', 65.7], // 2 x 0.045 x 730
     ['NAT gateway', 0.9], // 20 GB x 0.045
     ['Public IPv4', 14.6], // (2 load balancer + 2 NAT) x 0.005 x 730
-    ['Secrets Manager', 1.6],
+    ['Secrets Manager', 1.6], // 4 x 0.40
     ['KMS', 1],
-    ['CloudWatch', 2.5],
+    ['CloudWatch', 15.6], // Container Insights: 2 services x 26 metrics x 0.30
+    ['CloudWatch', 2.5], // 5 GB x 0.50
   ]);
-  expect(estimate.totalMonthlyUsd).toBe(196.09);
+  expect(estimate.totalMonthlyUsd).toBe(211.69);
   expect(estimate.region).toBe('us-east-1');
   expect(estimate.pricesAsOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   expect(estimate.assumptions.join(' ')).toContain('20 GB');
 });
 
+test.each(exampleNames())('%s: the model counts exactly what the synthesized template holds', (name) => {
+  const fromTemplate = JSON.parse(JSON.stringify(costInventory(resourcesOfTemplate(exampleTemplate(name)))));
+  expect(synthesizedExample(name).stackInventory).toEqual(fromTemplate);
+});
+
+test('every database class is priced at its us-east-1 list price (PostgreSQL, single-AZ, on demand)', () => {
+  // AWS price list for RDS for PostgreSQL, us-east-1, recorded 2026-11-22.
+  const listPrices: { [instanceClass: string]: number } = {
+    't3.micro': 0.018,
+    't3.small': 0.036,
+    't3.medium': 0.072,
+    't4g.micro': 0.016,
+    't4g.small': 0.032,
+    't4g.medium': 0.065,
+    'm6g.large': 0.152,
+    'm7g.large': 0.168,
+    'r6g.large': 0.225,
+  };
+  expect(Object.fromEntries([...DATABASE_CLASSES].map(([name, facts]) => [name, facts.hourlyUsd]))).toEqual(listPrices);
+  for (const [instanceClass, hourly] of Object.entries(listPrices)) {
+    const props = { ...production(), database: { instanceType: new ec2.InstanceType(instanceClass), multiAz: false, allocatedStorageGiB: 20 } };
+    expect(lines(props, 'RDS')[0].monthlyUsd).toBe(Math.round(hourly * 730 * 100) / 100);
+  }
+});
+
 test('Multi-AZ doubles the instance and its storage', () => {
-  const rds = line({ ...production(), database: { ...production().database, multiAz: true } }, 'RDS');
+  const rds = lines({ ...production(), database: { ...production().database, multiAz: true } }, 'RDS');
   expect(rds.map((item) => item.monthlyUsd)).toEqual([26.28, 4.6]);
 });
 
-test('Graviton and Fargate Spot lower the Fargate lines', () => {
-  const props: PlatformCostModelProps = {
-    ...production(),
-    services: [
-      { name: 'arm', cpu: 1024, memoryLimitMiB: 2048, taskCount: 1, cpuArchitecture: ecs.CpuArchitecture.ARM64 },
-      { name: 'spot', cpu: 1024, memoryLimitMiB: 2048, taskCount: 1, fargateSpot: true },
-    ],
-    assumptions: { fargateSpotDiscountPercent: 50 },
-  };
-  const [arm, spot] = line(props, 'Fargate');
-  expect(arm.monthlyUsd).toBe(28.84); // (0.03238 + 2 x 0.00356) x 730
-  expect(spot.monthlyUsd).toBe(18.02); // (0.04048 + 2 x 0.004445) x 730 / 2
-  expect(spot.description).toContain('Spot');
-});
-
-test('monitoring adds the alarm metrics and the dashboard', () => {
-  const cloudwatch = line(costModelPropsOf({ ...productionProps(), monitoring: {} }), 'CloudWatch');
-  // 18 alarms on 21 metrics: the three error-rate alarms watch two metrics each.
-  expect(cloudwatch.map((item) => [item.description.split(' (')[0], item.monthlyUsd])).toEqual([
-    ['21 alarm metric(s)', 2.1], ['1 dashboard(s)', 3], ['5 GB of logs ingested', 2.5],
+test('Fargate Spot prices only the tasks beyond the on-demand one, and Graviton its own rate', () => {
+  const inventory = inventoryOf(minimalProps({ nextjs: { ...minimalProps().nextjs, fargateSpot: true, desiredCount: 3 } }));
+  expect(inventory.services.find((s) => s.name === 'nextjs')).toMatchObject({ taskCount: 3, spotTaskCount: 2 });
+  const fargate = lines({ ...inventory, assumptions: { fargateSpotDiscountPercent: 50 } }, 'Fargate');
+  expect(fargate.map((item) => [item.description.split(' task')[0], item.monthlyUsd])).toEqual([
+    ['hasura: 2 x x86_64 on-demand', 36.04],
+    ['nextjs: 1 x x86_64 on-demand', 18.02], // (0.5 x 0.04048 + 1 x 0.004445) x 730
+    ['nextjs: 2 x x86_64 Spot', 18.02], // twice that, at half price
   ]);
+  const arm = inventoryOf(minimalProps({ hasura: { cpuArchitecture: ecs.CpuArchitecture.ARM64, cpu: 1024, memoryLimitMiB: 2048, desiredCount: 1 } }));
+  expect(lines(arm, 'Fargate')[0].monthlyUsd).toBe(28.84); // (0.03238 + 2 x 0.00356) x 730
 });
 
-test('the alarm metrics counted are the alarms created', () => {
-  const { platform, template } = synthPlatform({ monitoring: {} });
-  let metrics = 0;
-  for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
-    metrics += alarm.Properties.Metrics ? alarm.Properties.Metrics.filter((m: any) => m.MetricStat).length : 1;
-  }
-  expect(platform.costEstimate().lineItems.find((item) => item.description.includes('alarm metric'))!.description)
-    .toContain(`${metrics} alarm metric(s)`);
+test('an autoscaled service is modeled at its floor', () => {
+  const inventory = inventoryOf(minimalProps({ hasura: { autoScaling: { minTasks: 3, maxTasks: 6 } } }));
+  expect(inventory.services[0]).toMatchObject({ name: 'hasura', taskCount: 3 });
 });
 
-test('an existing VPC brings no NAT gateways of the platform', () => {
-  const { platform } = synthPlatform();
-  expect(platform.costEstimate().lineItems.filter((item) => item.category === 'NAT gateway')).toHaveLength(2);
-  const stackVpc = platform.vpc;
-  const estimate = PlatformCostModel.estimate(costModelPropsOf({ nextjs: productionProps().nextjs, vpc: stackVpc }));
-  expect(estimate.lineItems.filter((item) => item.category === 'NAT gateway')).toEqual([]);
+test('Container Insights is priced per service, and not at all when it is off', () => {
+  expect(production().containerInsightsMetrics).toBe(52);
+  expect(inventoryOf({ ...productionProps(), containerInsights: false }).containerInsightsMetrics).toBe(0);
 });
 
-test('the cost-optimized profile is at least 30% cheaper than hasura-blog-prod', () => {
-  const optimized = PlatformCostModel.estimate(costOptimizedProfile()).totalMonthlyUsd;
-  expect(optimized).toBeLessThanOrEqual(0.7 * PlatformCostModel.estimate(production()).totalMonthlyUsd);
+test('an internal load balancer behind CloudFront holds no public address; the WAF is priced by its rules', () => {
+  const inventory = synthesizedExample('mix-day').stackInventory as PlatformCostModelProps;
+  expect(inventory.publicIpv4Addresses).toBe(2); // the two NAT gateways' Elastic IPs
+  expect(inventory.webAcls).toBe(1);
+  const rules = Object.values<any>(exampleTemplate('mix-day').Resources).find((r) => r.Type === 'AWS::WAFv2::WebACL').Properties.Rules;
+  expect(inventory.webAclRules).toBe(rules.length);
+  expect(lines(inventory, 'WAF').map((item) => item.monthlyUsd)).toEqual([5 + rules.length, 0.6]);
+});
+
+test('NAT instances are priced with their root volumes and public addresses, instead of NAT gateways', () => {
+  const inventory = synthesizedExample('hasura-blog-lean').stackInventory as PlatformCostModelProps;
+  expect(inventory.natGateways).toBe(0);
+  expect(inventory.publicIpv4Addresses).toBe(4); // two NAT instances and the load balancer in two zones
+  const estimate = PlatformCostModel.estimate({
+    ...inventory,
+    instances: inventory.instances!.map((i) => ({
+      instanceType: new ec2.InstanceType((i.instanceType as any).instanceTypeIdentifier), rootVolumeGiB: i.rootVolumeGiB,
+    })),
+  });
+  expect(estimate.lineItems.filter((item) => item.category === 'EC2').map((item) => item.monthlyUsd))
+    .toEqual([6.13, 1.28]); // 2 x 0.0042 x 730; 16 GB x 0.08
+  expect(INSTANCE_TYPES.get('t4g.nano')).toBe(0.0042);
+});
+
+test('an existing VPC brings no NAT gateway of the platform', () => {
+  const stack = testStack();
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+  const platform = new HasuraNextjsPlatform(stack, 'Platform', minimalProps({ vpc }));
+  expect(PlatformCostModel.inventory(platform).natGateways).toBe(0);
+  expect(PlatformCostModel.inventory(stack).natGateways).toBe(1);
 });
 
 describe('bad input names the prop', () => {
   test.each([
     ['database.instanceType', { ...production(), database: { ...production().database, instanceType: new ec2.InstanceType('x2g.large') } }],
     ['services[0].cpu', { ...production(), services: [{ name: 'a', cpu: 100, memoryLimitMiB: 512, taskCount: 1 }] }],
+    ['services[0].spotTaskCount', { ...production(), services: [{ name: 'a', cpu: 256, memoryLimitMiB: 512, taskCount: 1, spotTaskCount: 2 }] }],
     ['natGateways', { ...production(), natGateways: -1 }],
+    ['instances[0].instanceType', { ...production(), instances: [{ instanceType: new ec2.InstanceType('c5.large'), rootVolumeGiB: 8 }] }],
     ['assumptions.fargateSpotDiscountPercent', { ...production(), assumptions: { fargateSpotDiscountPercent: 100 } }],
     ['assumptions.natDataProcessedGb', { ...production(), assumptions: { natDataProcessedGb: -5 } }],
   ])('%s', (prop, props) => {
@@ -99,16 +144,8 @@ describe('bad input names the prop', () => {
   });
 });
 
-describe('the README cost table', () => {
+test('the README\'s cost table is the model\'s figures for every example (`npm run synth:examples -- --cost-table` prints it)', () => {
   const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('## Cost'));
-  const rows = new Map([...section.matchAll(/^\| `?([\w -]+?)`? \|.*\| \$(\d+)\/month \|$/gm)].map((m) => [m.at(1)!, Number(m.at(2))]));
-
-  test.each(exampleNames())('shows what the model says for %s', (name) => {
-    expect(rows.get(name)).toBe(synthesizedExample(name).monthlyUsd);
-  });
-
-  test('shows the cost-optimized profile', () => {
-    expect(rows.get('cost-optimized profile')).toBe(Math.round(PlatformCostModel.estimate(costOptimizedProfile()).totalMonthlyUsd));
-  });
+  const costs = new Map(exampleNames().map((name) => [name, synthesizedExample(name).monthlyUsd]));
+  expect(readme).toContain(costTable(costs));
 });
