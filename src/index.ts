@@ -30,3 +30,4 @@ export * from './operations/backup-options';
 export * from './operations/backup';
 export * from './operations/cost-model-options';
 export * from './operations/cost-model';
+export * from './recovery/recovery-region';

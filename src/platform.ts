@@ -37,6 +37,7 @@ import { validateBudgetOptions } from './operations/budget-checks';
 import { PlatformBudgetOptions } from './operations/budget-options';
 import { PlatformCostModel } from './operations/cost-model';
 import { CostEstimate } from './operations/cost-model-options';
+import { DeletionProtectionAfterCreation } from './operations/deletion-protection';
 import { PlatformMonitoring } from './operations/monitoring';
 import { validateMonitoringOptions } from './operations/monitoring-checks';
 import { PlatformMonitoringOptions } from './operations/monitoring-options';
@@ -297,6 +298,14 @@ export class HasuraNextjsPlatform extends Construct {
 
     this.nextjsTargetGroup = this.ingress.addNextjsService(this.nextjs);
     this.hasuraTargetGroup = this.ingress.addHasuraService(this.hasura);
+    // Protected once created, so that a failed first deploy rolls back cleanly and can be retried.
+    new DeletionProtectionAfterCreation(this, 'DeletionProtection', {
+      platformName: this.platformName,
+      database: this.database.instance,
+      protectDatabase: props.database?.deletionProtection ?? true,
+      loadBalancer: this.loadBalancer,
+      protectLoadBalancer: props.loadBalancer?.deletionProtection ?? true,
+    });
 
     // The edge, part 2: CloudFront in front of the internal load balancer, through a VPC origin.
     if (props.cdn && props.domain) {
@@ -306,6 +315,8 @@ export class HasuraNextjsPlatform extends Construct {
         // In us-east-1 one certificate serves both CloudFront and the load balancer.
         certificate: props.cdn.certificate ?? (inUsEast1 ? this.ingress.certificate : undefined),
         webAclArn: props.cdn.webAclArn ?? this.webAcl?.webAclArn,
+        // The load balancer answers 504 once a response stays idle for its idle timeout: wait a little longer.
+        originReadTimeoutSeconds: props.cdn.originReadTimeoutSeconds ?? this.ingress.idleTimeout.toSeconds() + 5,
         loadBalancer: this.loadBalancer,
         domainName: props.domain.domainName,
         hostedZone: props.domain.hostedZone,
@@ -328,9 +339,12 @@ export class HasuraNextjsPlatform extends Construct {
         database: {
           instance: this.database.instance,
           instanceType: this.database.instanceType,
+          allocatedStorageGiB: this.database.allocatedStorageGiB,
           maxAllocatedStorageGiB: this.database.maxAllocatedStorageGiB,
           maxConnections: this.database.maxConnections,
         },
+        distribution: this.cdn?.distribution,
+        webAcl: this.webAcl && { webAclName: this.webAcl.webAclName, webAclScope: this.webAcl.webAclScope },
       });
     }
     if (props.budget) {
@@ -341,7 +355,13 @@ export class HasuraNextjsPlatform extends Construct {
       });
     }
     if (props.backup) {
-      this.backup = new PlatformBackup(this, 'Backup', { ...props.backup, database: this.database.instance, encryptionKey });
+      this.backup = new PlatformBackup(this, 'Backup', {
+        ...props.backup,
+        platformName: this.platformName,
+        database: this.database.instance,
+        encryptionKey,
+        topic: this.monitoring?.topic,
+      });
     }
   }
 

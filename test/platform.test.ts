@@ -50,8 +50,9 @@ describe('HasuraNextjsPlatform defaults', () => {
     }
   });
 
-  test('Hasura uses a pinned v2 image and Next.js the given one', () => {
-    expect(containerNamed(template, 'hasura').Image).toBe('hasura/graphql-engine:v2.51.3');
+  test('Hasura runs the engine image the platform builds (an asset in the account\'s registry), Next.js the given one', () => {
+    expect(JSON.stringify(containerNamed(template, 'hasura').Image)).toContain('cdk-hnb659fds-container-assets-');
+    expect(platform.hasura.engineVersion).toBe('v2.51.3');
     expect(containerNamed(template, 'nextjs').Image).toBe('public.ecr.aws/example/blog-web:1.0.0');
   });
 
@@ -85,7 +86,7 @@ describe('HasuraNextjsPlatform defaults', () => {
       HASURA_GRAPHQL_DEV_MODE: 'false',
       HASURA_GRAPHQL_ENABLE_TELEMETRY: 'false',
       HASURA_GRAPHQL_ENABLED_APIS: 'graphql',
-      PLATFORM_DB_SSLMODE: 'require',
+      PLATFORM_DB_SSLMODE: 'verify-full',
       PLATFORM_DB_NAME: 'hasura',
     });
     expect(environment.HASURA_GRAPHQL_CORS_DOMAIN).toEqual(
@@ -128,16 +129,17 @@ describe('HasuraNextjsPlatform defaults', () => {
     expect(jwtSecretValueFrom).toContain(':key::');
   });
 
-  test('the load balancer is public, in the public subnets, drops invalid headers and resists deletion', () => {
+  test('the load balancer is public, in the public subnets, drops invalid headers, and is protected once it exists', () => {
     const loadBalancer = onlyResource(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer');
     expect(loadBalancer.Properties.Scheme).toBe('internet-facing');
     expect(loadBalancer.Properties.Subnets).toEqual(platform.vpc.publicSubnets.map((s) => platform.vpc.stack.resolve(s.subnetId)));
     const attributes = Object.fromEntries(loadBalancer.Properties.LoadBalancerAttributes.map((a: any) => [a.Key, a.Value]));
     expect(attributes).toMatchObject({
-      'deletion_protection.enabled': 'true',
       'routing.http.drop_invalid_header_fields.enabled': 'true',
       'access_logs.s3.enabled': 'true',
     });
+    expect(attributes['deletion_protection.enabled']).toBeUndefined();
+    expect(onlyResource(template, 'Custom::DeletionProtection').Properties.ProtectLoadBalancer).toBe('true');
   });
 
   test('target groups: Next.js 3000 on "/", Hasura 8080 on "/healthz", IP targets, 30 s deregistration', () => {

@@ -1,6 +1,10 @@
 // Secure defaults and the opt-ins that weaken them only when asked for by name.
+import * as fs from 'fs';
+import * as path from 'path';
+import { Stage } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { HasuraApi, HasuraNextjsPlatform } from '../src';
@@ -189,20 +193,40 @@ describe('JWT', () => {
   });
 });
 
+/** The Dockerfile of the engine image a platform stages for Hasura. */
+function engineDockerfile(platform: HasuraNextjsPlatform): string {
+  const outdir = Stage.of(platform)!.assetOutdir;
+  const staged = fs.readdirSync(outdir).filter((name) => name.startsWith('hasura-engine-'));
+  expect(staged).toHaveLength(1);
+  return fs.readFileSync(path.join(outdir, staged[0], 'Dockerfile'), 'utf8');
+}
+
 describe('transport and data', () => {
   const { template, platform, stack } = synthPlatform();
   const database = onlyResource(template, 'AWS::RDS::DBInstance');
 
-  test('the database forces TLS and Hasura connects with sslmode=require', () => {
+  test('the database forces TLS and Hasura verifies its certificate and host name against the RDS authorities', () => {
     template.hasResourceProperties('AWS::RDS::DBParameterGroup', { Family: 'postgres15', Parameters: { 'rds.force_ssl': '1' } });
     expect(database.Properties.DBParameterGroupName).toEqual(stack.resolve(
       (platform.database.instance.node.findChild('Resource') as any).dbParameterGroupName));
-    expect(environmentOf(containerNamed(template, 'hasura')).PLATFORM_DB_SSLMODE).toBe('require');
-    expect(containerNamed(template, 'hasura').EntryPoint[2]).toContain('?sslmode=$PLATFORM_DB_SSLMODE');
+    expect(environmentOf(containerNamed(template, 'hasura'))).toMatchObject({
+      PLATFORM_DB_SSLMODE: 'verify-full', PLATFORM_DB_SSLROOTCERT: '/etc/ssl/certs/rds-global-bundle.pem',
+    });
+    expect(containerNamed(template, 'hasura').EntryPoint[2]).toContain('?sslmode=$PLATFORM_DB_SSLMODE${PLATFORM_DB_SSLROOTCERT:+&sslrootcert=$PLATFORM_DB_SSLROOTCERT}');
+    // The engine image is what holds the certificate authorities there.
+    expect(engineDockerfile(platform)).toContain('ADD https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem /etc/ssl/certs/rds-global-bundle.pem');
   });
 
-  test('the database has deletion protection, a final snapshot, encryption and enhanced monitoring', () => {
-    expect(database.Properties.DeletionProtection).toBe(true);
+  test('a Hasura image of the user\'s own, which may lack the RDS authorities, connects with sslmode=require', () => {
+    const { template: own } = synthPlatform({ hasura: { image: ecs.ContainerImage.fromRegistry('registry.example.com/hasura:v2.51.3') } });
+    const environment = environmentOf(containerNamed(own, 'hasura'));
+    expect(environment.PLATFORM_DB_SSLMODE).toBe('require');
+    expect(environment.PLATFORM_DB_SSLROOTCERT).toBeUndefined();
+  });
+
+  test('the database gets deletion protection once created, and has a final snapshot, encryption and enhanced monitoring', () => {
+    expect(database.Properties.DeletionProtection).toBeUndefined();
+    expect(onlyResource(template, 'Custom::DeletionProtection').Properties.ProtectDatabase).toBe('true');
     expect(database.DeletionPolicy).toBe('Snapshot');
     expect(database.Properties.StorageEncrypted).toBe(true);
     expect(database.Properties.MonitoringInterval).toBe(60);

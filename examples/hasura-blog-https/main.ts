@@ -2,7 +2,7 @@
 // (DNS-validated certificate, HTTP redirected to HTTPS, alias record in Route 53), with a Multi-AZ
 // database, the console reachable only from the operators' network over TLS, a WAF web ACL, alarms
 // on every part of the request path with a dashboard, a monthly budget, and daily backups copied to
-// another region.
+// a vault in us-west-2, which a second stack of this app holds (deployed first).
 // Both services autoscale on Graviton (ARM64): Hasura between 2 and 4 tasks, Next.js between 2 and 8
 // (CPU, memory and requests per task). db.t4g.small gives the database 168 connections, so each
 // Hasura task gets a pool of 10 even when 8 Hasura tasks run during a deploy at the scaling maximum.
@@ -15,7 +15,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { HasuraNextjsPlatform, HasuraProject } from '../../src';
+import { HasuraNextjsPlatform, HasuraProject, PlatformRecoveryRegion } from '../../src';
 import { exampleApp } from '../example-app';
 
 export function createStack(app: App): Stack {
@@ -23,6 +23,13 @@ export function createStack(app: App): Stack {
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: 'us-east-1' },
     description: 'Hasura Blog over HTTPS on a custom domain',
   });
+  // The recovery region: the vault the daily backups are copied into, with its own key.
+  const recovery = new Stack(app, 'HasuraBlogHttpsRecovery', {
+    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: 'us-west-2' },
+    description: 'Hasura Blog: what a recovery in us-west-2 starts from',
+  });
+  new PlatformRecoveryRegion(recovery, 'Recovery', { platformName: 'hasura-blog', primaryRegion: 'us-east-1' });
+  stack.addStackDependency(recovery);
 
   const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', {
     hostedZoneId: 'Z0123456789EXAMPLE',
@@ -59,7 +66,7 @@ export function createStack(app: App): Stack {
     budget: { monthlyLimitUsd: 300, emails: ['billing@example.com'] },
     backup: {
       retention: Duration.days(35),
-      copyToVaultArn: 'arn:aws:backup:us-west-2:111122223333:backup-vault:hasura-blog-dr',
+      copyToRegion: 'us-west-2',
     },
   });
   return stack;

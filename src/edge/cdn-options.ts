@@ -58,10 +58,11 @@ export interface PlatformCdnOptions {
   readonly nextStaticAssetsPath?: string;
 
   /**
-   * How long CloudFront waits for a response from the load balancer (1 to 120 seconds without a
-   * quota increase). Server-side rendering and GraphQL queries must answer within it.
+   * How long CloudFront waits for a response from the load balancer, in seconds (1 to 120 without a
+   * quota increase). The load balancer itself answers 504 to a request that sends no data for its idle
+   * timeout, so a longer wait here gains nothing.
    *
-   * @default Duration.seconds(60)
+   * @default - 5 seconds more than the load balancer's idle timeout in a platform (30); 30 otherwise
    */
   readonly originReadTimeoutSeconds?: number;
 }

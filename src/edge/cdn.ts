@@ -64,7 +64,7 @@ export class PlatformCdn extends Construct {
       protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
       httpsPort: 443,
       originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
-      readTimeout: Duration.seconds(props.originReadTimeoutSeconds ?? 60),
+      readTimeout: Duration.seconds(props.originReadTimeoutSeconds ?? 30),
     });
 
     const dynamic: cloudfront.BehaviorOptions = {

@@ -35,6 +35,9 @@ export class StaticSite extends Construct {
 
   constructor(scope: Construct, id: string, props: StaticSiteProps) {
     super(scope, id);
+    // S3 server access logs are granted through the log bucket's policy rather than the legacy
+    // LogDeliveryWrite ACL (aws-cdk-lib's flag, set for this construct's own subtree only).
+    this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
     validateStaticSiteProps(props, Stack.of(this));
 
     const accessLogs = props.accessLogs ?? true;

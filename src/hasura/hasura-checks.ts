@@ -1,10 +1,9 @@
+import { HASURA_VERSION } from './engine-image';
 import { HASURA_GRACEFUL_SHUTDOWN_SECONDS, HASURA_MANAGED_NAMES } from './hasura-environment';
 import { HasuraApi, HasuraOptions } from './hasura-options';
 import { invalid, isToken, requireCidr } from '../private/validation';
 import { validateContainerServiceOptions } from '../services/container-service';
 
-/** The Hasura image used unless `hasura.image` is set: a pinned v2 release. */
-export const DEFAULT_HASURA_IMAGE = 'hasura/graphql-engine:v2.51.3';
 
 /** Seconds ECS gives Hasura between SIGTERM and SIGKILL unless `hasura.stopTimeout` says otherwise. */
 export const HASURA_STOP_TIMEOUT_SECONDS = 90;
@@ -41,8 +40,26 @@ export function validateHasuraOptions(options: HasuraOptions, prefix: string): v
       }
     }
   }
+  checkEngine(options, prefix);
   const role = options.unauthorizedRole;
   if (role !== undefined && !isToken(role) && !/^[A-Za-z0-9_-]{1,64}$/.test(role)) {
     invalid(`${prefix}.unauthorizedRole`, role, 'Use letters, digits, "_" and "-", at most 64 characters.');
+  }
+}
+
+/** One engine for serving and applying: a version the platform builds, or an image of the user's own, not both. */
+function checkEngine(options: HasuraOptions, prefix: string): void {
+  const version = options.engineVersion;
+  if (version !== undefined && (isToken(version) || !HASURA_VERSION.test(version))) {
+    invalid(`${prefix}.engineVersion`, version, 'Use a Hasura v2 release tag known at synth time, such as "v2.51.3".');
+  }
+  if (options.image && version !== undefined) {
+    invalid(`${prefix}.image`, 'an image of your own', `It replaces the engine image that ${prefix}.engineVersion (${JSON.stringify(version)})`
+      + ` builds: set one of ${prefix}.image and ${prefix}.engineVersion.`);
+  }
+  if (options.image && options.project) {
+    invalid(`${prefix}.image`, 'an image of your own', `With ${prefix}.project, the platform builds one engine image that both applies`
+      + ` and serves the project, so that their versions can never differ: remove ${prefix}.image and choose the version with`
+      + ` ${prefix}.engineVersion.`);
   }
 }

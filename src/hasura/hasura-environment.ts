@@ -19,6 +19,8 @@ export interface HasuraContext {
   readonly corsDomains?: string[];
   readonly adminSecret: secretsmanager.ISecret;
   readonly jwtSecret: secretsmanager.ISecret;
+  /** Whether the image holds the RDS certificate authorities, so the database's certificate is verified. */
+  readonly verifyDatabaseServer: boolean;
 }
 
 /** The plain variables the platform sets on Hasura, in the order the container gets them. */
@@ -56,8 +58,9 @@ export const HASURA_MANAGED_NAMES: readonly string[] = [
 
 /** The start script's plain variables, each read from the database. */
 function startScriptVariables(): ManagedVariables<HasuraContext> {
-  const names = ['PLATFORM_DB_HOST', 'PLATFORM_DB_PORT', 'PLATFORM_DB_NAME', 'PLATFORM_DB_SSLMODE'] as const;
-  return Object.fromEntries(names.map((name) => [name, (c: HasuraContext) => startScriptEnvironment(c.database)[name]]));
+  const names = ['PLATFORM_DB_HOST', 'PLATFORM_DB_PORT', 'PLATFORM_DB_NAME', 'PLATFORM_DB_SSLMODE', 'PLATFORM_DB_SSLROOTCERT'];
+  return Object.fromEntries(names.map((name) => [name,
+    (c: HasuraContext) => startScriptEnvironment(c.database, c.verifyDatabaseServer)[name]]));
 }
 
 function enabledApis(options: HasuraOptions): HasuraApi[] {

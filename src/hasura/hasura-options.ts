@@ -64,9 +64,25 @@ export interface HasuraJwtOptions {
 /** Settings of the Hasura GraphQL Engine service. */
 export interface HasuraOptions extends ContainerServiceOptions {
   /**
-   * The Hasura image. It must provide `/bin/sh` and `graphql-engine`.
+   * The Hasura version to run, e.g. `v2.51.3`. The platform builds one engine image from Hasura's
+   * `<version>.cli-migrations-v3` image, with the RDS certificate authorities (so Hasura verifies the
+   * database's certificate) and your `project`; the serving tasks and the task that applies the project
+   * both run it. `cdk deploy` builds it once and pushes it to the account's registry, so no task pulls
+   * from Docker Hub (whose anonymous pulls are limited per address). Go up, never down: a newer engine
+   * upgrades the metadata catalog, which an older one refuses to start on, so a deploy that goes back
+   * fails before it applies anything.
    *
-   * @default - `hasura/graphql-engine:v2.51.3` from Docker Hub
+   * @default "v2.51.3"
+   */
+  readonly engineVersion?: string;
+
+  /**
+   * A Hasura image of your own instead of the engine image the platform builds, e.g. from a registry
+   * you mirror into. It must provide `/bin/sh` and `graphql-engine`. Hasura then connects with
+   * `sslmode=require` (encrypted, but the server's certificate is not verified), and it cannot be
+   * combined with `project` or `engineVersion`, which need the platform's image.
+   *
+   * @default - the engine image the platform builds at `engineVersion`
    */
   readonly image?: ecs.ContainerImage;
 

@@ -3,7 +3,8 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
-import { DEFAULT_HASURA_IMAGE, HASURA_STOP_TIMEOUT_SECONDS, validateHasuraOptions } from './hasura-checks';
+import { cliMigrationsImage, DEFAULT_HASURA_VERSION, hasuraEngineImage } from './engine-image';
+import { HASURA_STOP_TIMEOUT_SECONDS, validateHasuraOptions } from './hasura-checks';
 import { HASURA_ENVIRONMENT, HASURA_PORT, HASURA_SECRETS, HasuraContext } from './hasura-environment';
 import { HasuraOptions } from './hasura-options';
 import { hasuraDatabaseDemand } from './pool-budget';
@@ -61,6 +62,8 @@ export class HasuraService extends PlatformService {
    * `http://hasura:8080/v1/graphql`, when the service joined a Service Connect namespace.
    */
   public readonly internalGraphqlUrl?: string;
+  /** The Hasura version the tasks run, e.g. `v2.51.3` (of the engine image the platform builds). */
+  public readonly engineVersion: string;
   /** What applies `project` on each deploy, when a project is set. */
   public readonly projectDeployment?: HasuraProjectDeployment;
   /** The Service Connect namespace the service serves its API in, if any. */
@@ -88,6 +91,12 @@ export class HasuraService extends PlatformService {
     this.consoleAllowedCidrs = props.console?.allowedCidrs ?? [];
 
     const database = props.database;
+    const project = props.project ? loadHasuraProject(props.project, 'hasura.project') : undefined;
+    this.engineVersion = props.engineVersion ?? DEFAULT_HASURA_VERSION;
+    const baseImage = cliMigrationsImage(this.engineVersion);
+    // One engine image serves and applies the project, so the two can never be different versions.
+    const engine = props.image ? undefined
+      : hasuraEngineImage(this, baseImage, props.cpuArchitecture ?? ecs.CpuArchitecture.X86_64, project).image;
     this.connectionBudget = props.connectionBudget ?? planConnectionBudget([hasuraDatabaseDemand(props, 'hasura')],
       database.maxConnections, { prop: 'hasura.connectionPoolSize', value: props.connectionPoolSize }, 'database');
     const context: HasuraContext = {
@@ -97,12 +106,13 @@ export class HasuraService extends PlatformService {
       corsDomains: props.corsDomains,
       adminSecret: this.adminSecret,
       jwtSecret: this.jwtSecret,
+      verifyDatabaseServer: engine !== undefined,
     };
     const parts = this._createService({
       prefix: 'hasura',
       containerName: 'hasura',
       containerPort: HASURA_PORT,
-      image: props.image ?? ecs.ContainerImage.fromRegistry(DEFAULT_HASURA_IMAGE),
+      image: props.image ?? engine!,
       options: props,
       props,
       entryPoint: ['/bin/sh', '-c', HASURA_START_SCRIPT],
@@ -129,10 +139,13 @@ export class HasuraService extends PlatformService {
 
     database.allowConnectionsFrom(this);
 
-    if (props.project) {
-      checkPoolSettings(loadHasuraProject(props.project, 'hasura.project'), this.connectionBudget.poolSize, 'hasura.project');
+    if (props.project && project) {
+      checkPoolSettings(project, this.connectionBudget.poolSize, 'hasura.project');
       this.projectDeployment = new HasuraProjectDeployment(this, 'Project', {
         project: props.project,
+        image: engine,
+        baseImage,
+        environment: props.environment,
         cluster: props.cluster,
         database,
         adminSecret: this.adminSecret,

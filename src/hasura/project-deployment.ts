@@ -1,4 +1,4 @@
-import { CfnElement, CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aws, CfnElement, CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,9 +7,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
+import { CLI_MIGRATIONS_ENTRY_POINT, cliMigrationsImage, DEFAULT_HASURA_VERSION, hasuraEngineImage } from './engine-image';
 import { HasuraProject } from './project';
 import { loadHasuraProject, LoadedHasuraProject } from './project-checks';
-import { CLI_MIGRATIONS_ENTRY_POINT, HASURA_CLI_MIGRATIONS_IMAGE, hasuraProjectImage } from './project-image';
 import { ProjectTaskProperties } from './project-task-events';
 import { ProjectTaskStartFunction } from './project-task-start-function';
 import { ProjectTaskStatusFunction } from './project-task-status-function';
@@ -49,10 +49,29 @@ export interface HasuraProjectDeploymentProps {
 
   /**
    * Hasura `cli-migrations-v3` image to build the project image on; use the version Hasura serves with.
+   * Ignored when `image` is given.
    *
    * @default 'hasura/graphql-engine:v2.51.3.cli-migrations-v3'
    */
   readonly baseImage?: string;
+
+  /**
+   * The engine image to run, built with this project on a `cli-migrations-v3` image, with the RDS
+   * certificate authorities at `/etc/ssl/certs/rds-global-bundle.pem` (a `HasuraService` passes the
+   * image it serves with, so one engine version applies and serves). Name its base image in
+   * `baseImage` too: a deploy refuses to go back to an older engine.
+   *
+   * @default - built from `baseImage` with the project
+   */
+  readonly image?: ecs.ContainerImage;
+
+  /**
+   * Plain environment variables the metadata reads, e.g. a handler URL that actions template as
+   * `{{ACTION_BASE_URL}}/...`; the serving tasks need the same ones.
+   *
+   * @default - none
+   */
+  readonly environment?: { [name: string]: string };
 
   /**
    * Secrets for databases of the project that read their URL from other variables than
@@ -72,7 +91,8 @@ export interface HasuraProjectDeploymentProps {
   readonly connectionPoolSize?: number;
 
   /**
-   * How long applying the project may take, from starting the task to its exit (at most 2 hours).
+   * How long applying the project may take, from starting the task to its exit (1 to 55 minutes:
+   * CloudFormation waits at most an hour for a custom resource).
    *
    * @default Duration.minutes(30)
    */
@@ -99,6 +119,9 @@ export interface HasuraProjectDeploymentProps {
    */
   readonly encryptionKey?: kms.IKey;
 }
+
+/** The longest `timeout`: under CloudFormation's hour for a custom resource, with room for the provider's own steps. */
+const MAX_TIMEOUT_SECONDS = 55 * 60;
 
 /** The container that applies the project; its exit code decides the deployment. */
 const CONTAINER_NAME = 'hasura-project';
@@ -137,17 +160,18 @@ export class HasuraProjectDeployment extends Construct implements ec2.IConnectab
     validateProjectDeploymentProps(props, project);
     const timeout = props.timeout ?? Duration.minutes(30);
 
-    const built = hasuraProjectImage(this, project, props.baseImage ?? HASURA_CLI_MIGRATIONS_IMAGE,
-      props.cpuArchitecture ?? ecs.CpuArchitecture.X86_64);
-    this.image = built.image;
+    const baseImage = props.baseImage ?? cliMigrationsImage(DEFAULT_HASURA_VERSION);
+    const built = hasuraEngineImage(this, baseImage, props.cpuArchitecture ?? ecs.CpuArchitecture.X86_64, project);
+    this.image = props.image ?? built.image;
     this.projectHash = built.context.hash;
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       logGroupName: props.logGroupName,
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       encryptionKey: props.encryptionKey,
-      // A named group must not block a retry after the stack that created it rolls back.
-      removalPolicy: props.logGroupName ? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE : RemovalPolicy.RETAIN,
+      // Kept for the record, except when the deploy that created it rolls back: then a retry of a named
+      // group does not stumble over "already exists".
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
 
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
@@ -167,7 +191,8 @@ export class HasuraProjectDeployment extends Construct implements ec2.IConnectab
       entryPoint: ['/bin/sh', '-c', HASURA_START_SCRIPT],
       command: [...CLI_MIGRATIONS_ENTRY_POINT, '/bin/sh', '-c', HASURA_METADATA_CHECK_SCRIPT],
       environment: {
-        ...startScriptEnvironment(props.database),
+        ...props.environment,
+        ...startScriptEnvironment(props.database, true),
         // Every graphql-engine in this task (the entry point's and the check's) listens on 127.0.0.1 only.
         HASURA_GRAPHQL_SERVER_HOST: '127.0.0.1',
         HASURA_GRAPHQL_ENABLED_APIS: 'graphql',
@@ -178,6 +203,9 @@ export class HasuraProjectDeployment extends Construct implements ec2.IConnectab
         HASURA_GRAPHQL_MIGRATIONS_SERVER_TIMEOUT: '180',
         // Bounded like a serving task, so applying fits the database's connection budget.
         HASURA_GRAPHQL_PG_CONNECTIONS: String(props.connectionPoolSize ?? 4),
+        // The task's short-lived servers deliver no event triggers and no async actions: the serving tasks do.
+        HASURA_GRAPHQL_EVENTS_FETCH_INTERVAL: '0',
+        HASURA_GRAPHQL_ASYNC_ACTIONS_FETCH_INTERVAL: '0',
       },
       secrets: {
         ...props.secrets,
@@ -209,21 +237,32 @@ export class HasuraProjectDeployment extends Construct implements ec2.IConnectab
       LogGroupName: this.logGroup.logGroupName,
       LogStreamPrefix: LOG_STREAM_PREFIX,
       ProjectHash: this.projectHash,
+      EngineVersion: baseImage,
     };
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
       resourceType: 'Custom::HasuraProjectDeployment',
       properties: { ...properties },
+      // CloudFormation's own limit for a custom resource; the provider gives up at `timeout`, before it.
+      serviceTimeout: Duration.hours(1),
     });
-    // Run only once the database accepts this task and the task's roles and policies exist.
-    this.resource.node.addDependency(props.database, this.taskDefinition, this.securityGroup);
+    // Run only once the database accepts this task, the task's roles and policies exist, and the private
+    // subnets reach the internet (their NAT routes), through which the task pulls its image and secrets.
+    this.resource.node.addDependency(props.database, this.taskDefinition, this.securityGroup,
+      subnets.internetConnectivityEstablished);
   }
 
   private createProvider(cluster: ecs.ICluster, totalTimeout: Duration): cr.Provider {
     const onEvent = new ProjectTaskStartFunction(this, 'StartFunction', {
       description: 'Starts the one-off task that applies the Hasura project',
-      timeout: Duration.seconds(30),
+      // Room for RunTask's retries after transient failures (capacity, network interfaces).
+      timeout: Duration.minutes(2),
     });
+    onEvent.addToRolePolicy(new iam.PolicyStatement({
+      // An update rollback is recognized by the stack's status: only this stack's.
+      actions: ['cloudformation:DescribeStacks'],
+      resources: [Aws.STACK_ID],
+    }));
     onEvent.addToRolePolicy(new iam.PolicyStatement({
       actions: ['ecs:RunTask'],
       // Exactly the current revision: the resource passes this ARN, and a new revision updates the policy first.
@@ -287,8 +326,8 @@ function logicalIdOf(fn: IConstruct): string {
 function validateProjectDeploymentProps(props: HasuraProjectDeploymentProps, project: LoadedHasuraProject): void {
   const timeout = props.timeout;
   if (timeout !== undefined && !isToken(timeout.toSeconds())
-    && (timeout.toSeconds() < 60 || timeout.toSeconds() > 7200)) {
-    invalid('timeout', timeout.toHumanString(), 'Use from 1 minute to 2 hours.');
+    && (timeout.toSeconds() < 60 || timeout.toSeconds() > MAX_TIMEOUT_SECONDS)) {
+    invalid('timeout', timeout.toHumanString(), 'Use from 1 minute to 55 minutes: CloudFormation waits at most an hour for a custom resource.');
   }
   checkInteger('connectionPoolSize', props.connectionPoolSize, 1, 1000);
   const baseImage = props.baseImage;

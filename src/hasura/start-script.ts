@@ -1,4 +1,5 @@
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { RDS_CA_BUNDLE } from './engine-image';
 import { PlatformDatabase } from '../database/database';
 
 /**
@@ -23,23 +24,30 @@ export const HASURA_START_SCRIPT = [
   '  printf \'%s\' "$out"',
   '}',
   'HASURA_GRAPHQL_DATABASE_URL="postgres://$(urlencode "$PLATFORM_DB_USER"):$(urlencode "$PLATFORM_DB_PASSWORD")'
-    + '@$PLATFORM_DB_HOST:$PLATFORM_DB_PORT/$PLATFORM_DB_NAME?sslmode=$PLATFORM_DB_SSLMODE"',
+    + '@$PLATFORM_DB_HOST:$PLATFORM_DB_PORT/$PLATFORM_DB_NAME?sslmode=$PLATFORM_DB_SSLMODE'
+    + '${PLATFORM_DB_SSLROOTCERT:+&sslrootcert=$PLATFORM_DB_SSLROOTCERT}"',
   'export HASURA_GRAPHQL_DATABASE_URL',
   'unset PLATFORM_DB_PASSWORD',
   'exec "$0" "$@"',
 ].join('\n');
 
-/** Plain environment {@link HASURA_START_SCRIPT} reads to reach `database` (no secret in it). */
-export function startScriptEnvironment(database: PlatformDatabase): { [name: string]: string } {
+/**
+ * Plain environment `HASURA_START_SCRIPT` reads to reach `database` (no secret in it). With
+ * `verifyServer`, the image holds the RDS certificate authorities (the platform's engine image does), and
+ * libpq verifies the server's certificate and host name (`sslmode=verify-full`); otherwise it only
+ * encrypts (`require`), which does not tell the database from an impostor.
+ */
+export function startScriptEnvironment(database: PlatformDatabase, verifyServer: boolean): { [name: string]: string } {
   return {
     PLATFORM_DB_HOST: database.instance.dbInstanceEndpointAddress,
     PLATFORM_DB_PORT: database.instance.dbInstanceEndpointPort,
     PLATFORM_DB_NAME: database.databaseName,
-    PLATFORM_DB_SSLMODE: 'require',
+    PLATFORM_DB_SSLMODE: verifyServer ? 'verify-full' : 'require',
+    ...(verifyServer ? { PLATFORM_DB_SSLROOTCERT: RDS_CA_BUNDLE } : {}),
   };
 }
 
-/** The credentials {@link HASURA_START_SCRIPT} reads, injected by ECS from the database's secret. */
+/** The credentials `HASURA_START_SCRIPT` reads, injected by ECS from the database's secret. */
 export function startScriptSecrets(database: PlatformDatabase): { [name: string]: ecs.Secret } {
   return {
     PLATFORM_DB_USER: ecs.Secret.fromSecretsManager(database.secret, 'username'),

@@ -1,10 +1,12 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { databaseMemoryGiB } from './monitored-checks';
-import { MonitoredDatabase, MonitoredService } from './monitored-resources';
+import { MonitoredDatabase, MonitoredService, MonitoredWebAcl } from './monitored-resources';
 import { runningTaskCount } from './monitoring-metrics';
 import { PlatformMonitoringOptions } from './monitoring-options';
+import { WebAclScope } from '../edge/web-acl-options';
 
 /**
  * Every alarm the platform can create, as data: what it watches, its threshold option and default,
@@ -18,6 +20,8 @@ export interface AlarmTargets {
   readonly loadBalancer: elbv2.IApplicationLoadBalancer;
   readonly service: MonitoredService;
   readonly database: MonitoredDatabase;
+  readonly distribution: cloudfront.IDistribution;
+  readonly webAcl: MonitoredWebAcl & { readonly region: string };
 }
 
 /** What a threshold option holds, which decides its check and its unit in the docs. */
@@ -74,7 +78,7 @@ export interface AlarmDoc {
 const FIVE_MINUTES = Duration.minutes(5);
 const ONE_MINUTE = Duration.minutes(1);
 const { GREATER_THAN_THRESHOLD: ABOVE, LESS_THAN_THRESHOLD: BELOW } = cloudwatch.ComparisonOperator;
-const { NOT_BREACHING, BREACHING, MISSING } = cloudwatch.TreatMissingData;
+const { NOT_BREACHING, BREACHING, IGNORE } = cloudwatch.TreatMissingData;
 
 /** The load balancer's alarms. */
 export const LOAD_BALANCER_ALARMS: AlarmEntry<'loadBalancer'>[] = [{
@@ -226,7 +230,7 @@ export const DATABASE_ALARMS: AlarmEntry<'database'>[] = [
     comparisonOperator: ABOVE,
     evaluationPeriods: 3,
     period: FIVE_MINUTES,
-    treatMissingData: MISSING,
+    treatMissingData: IGNORE,
     metric: (d, period) => d.instance.metricCPUUtilization({ period }),
     description: () => 'Database CPU (%).',
     doc: { label: 'database CPU', threshold: '> {}%', why: 'queries queue beyond it' },
@@ -241,7 +245,7 @@ export const DATABASE_ALARMS: AlarmEntry<'database'>[] = [
     comparisonOperator: BELOW,
     evaluationPeriods: 3,
     period: FIVE_MINUTES,
-    treatMissingData: MISSING,
+    treatMissingData: IGNORE,
     appliesTo: (d) => /^t\d/.test(d.instanceType.toString()),
     metric: (d, period) => d.instance.metric('CPUCreditBalance', { statistic: 'Minimum', period }),
     description: () => 'The burstable database is running out of CPU credits: it will be throttled to its'
@@ -258,19 +262,19 @@ export const DATABASE_ALARMS: AlarmEntry<'database'>[] = [
     name: 'database-free-storage',
     option: 'databaseFreeStoragePercent',
     kind: ThresholdKind.PERCENT,
-    defaultThreshold: 10,
+    defaultThreshold: 5,
     comparisonOperator: BELOW,
     evaluationPeriods: 2,
     period: FIVE_MINUTES,
-    treatMissingData: MISSING,
+    treatMissingData: IGNORE,
     metric: (d, period) => d.instance.metricFreeStorageSpace({ statistic: 'Minimum', period }),
-    threshold: (d, percent) => gibToBytes(d.maxAllocatedStorageGiB * percent / 100),
-    description: (d, percent) => `Less than ${percent}% of the storage autoscaling maximum`
-      + ` (${d.maxAllocatedStorageGiB} GiB) is free (bytes). Raise maxAllocatedStorageGiB before the disk fills.`,
+    threshold: (d, percent) => gibToBytes(d.allocatedStorageGiB * percent / 100),
+    description: (d, percent) => `Less than ${percent}% of the ${d.allocatedStorageGiB} GiB first allocated is free (bytes): storage`
+      + ` autoscaling adds space below 10% free, so it has reached maxAllocatedStorageGiB (${d.maxAllocatedStorageGiB} GiB) or cannot keep up.`,
     doc: {
       label: 'database free storage',
-      threshold: '< {}% of `maxAllocatedStorageGiB`',
-      why: 'storage stops growing at its maximum and a full disk stops PostgreSQL',
+      threshold: '< {}% of `allocatedStorageGiB`',
+      why: 'autoscaling adds storage below 10% free, so half that means it reached `maxAllocatedStorageGiB` or lags; a full disk stops PostgreSQL',
     },
   },
   {
@@ -283,7 +287,7 @@ export const DATABASE_ALARMS: AlarmEntry<'database'>[] = [
     comparisonOperator: BELOW,
     evaluationPeriods: 3,
     period: FIVE_MINUTES,
-    treatMissingData: MISSING,
+    treatMissingData: IGNORE,
     metric: (d, period) => d.instance.metricFreeableMemory({ statistic: 'Minimum', period }),
     threshold: (d, percent) => gibToBytes(databaseMemoryGiB(d) * percent / 100),
     description: (_d, percent) => `Less than ${percent}% of the instance's memory is freeable (bytes).`,
@@ -299,7 +303,7 @@ export const DATABASE_ALARMS: AlarmEntry<'database'>[] = [
     comparisonOperator: ABOVE,
     evaluationPeriods: 3,
     period: FIVE_MINUTES,
-    treatMissingData: MISSING,
+    treatMissingData: IGNORE,
     metric: (d, period) => d.instance.metricDatabaseConnections({ statistic: 'Maximum', period }),
     threshold: (d, percent) => Math.floor(d.maxConnections * percent / 100),
     description: (d, percent) => `More than ${percent}% of max_connections (${d.maxConnections}) are open.`,
@@ -311,11 +315,80 @@ export const DATABASE_ALARMS: AlarmEntry<'database'>[] = [
   },
 ];
 
+/**
+ * The CDN's alarms. CloudFront publishes its metrics in us-east-1 only, with `Region: Global`; an alarm
+ * on them must be in us-east-1 too.
+ */
+export const DISTRIBUTION_ALARMS: AlarmEntry<'distribution'>[] = [{
+  target: 'distribution',
+  id: 'CdnErrors',
+  name: 'cdn-5xx',
+  option: 'cdnErrorPercent',
+  kind: ThresholdKind.PERCENT,
+  defaultThreshold: 1,
+  comparisonOperator: ABOVE,
+  evaluationPeriods: 2,
+  period: FIVE_MINUTES,
+  treatMissingData: NOT_BREACHING,
+  metric: (distribution, period) => new cloudwatch.Metric({
+    namespace: 'AWS/CloudFront',
+    metricName: '5xxErrorRate',
+    dimensionsMap: { DistributionId: distribution.distributionId, Region: 'Global' },
+    statistic: 'Average',
+    period,
+  }),
+  description: () => 'CloudFront answers 5xx to viewers: the origin (the VPC origin, the load balancer or a task) fails or times out.',
+  doc: {
+    label: 'CDN 5xx (with `cdn`)',
+    threshold: '> {}% of requests',
+    why: 'behind CloudFront an unreachable origin shows here as viewers\' 5xx, while the load balancer sees no traffic at all',
+  },
+}];
+
+/** The web ACL's alarms. */
+export const WEB_ACL_ALARMS: AlarmEntry<'webAcl'>[] = [{
+  target: 'webAcl',
+  id: 'WebAclBlocked',
+  name: 'waf-blocked',
+  option: 'webAclBlockedPercent',
+  kind: ThresholdKind.PERCENT,
+  defaultThreshold: 5,
+  comparisonOperator: ABOVE,
+  evaluationPeriods: 3,
+  period: FIVE_MINUTES,
+  treatMissingData: NOT_BREACHING,
+  metric: (acl, period) => {
+    const dimensionsMap: { [name: string]: string } = acl.webAclScope === WebAclScope.REGIONAL
+      ? { WebACL: acl.webAclName, Region: acl.region, Rule: 'ALL' } : { WebACL: acl.webAclName, Rule: 'ALL' };
+    const wafMetric = (metricName: string) => new cloudwatch.Metric({ namespace: 'AWS/WAFV2', metricName, dimensionsMap, statistic: 'Sum', period });
+    return new cloudwatch.MathExpression({
+      expression: '100 * FILL(blocked, 0) / (FILL(blocked, 0) + FILL(allowed, 0) + 0.000001)',
+      usingMetrics: { blocked: wafMetric('BlockedRequests'), allowed: wafMetric('AllowedRequests') },
+      period,
+      label: 'Web ACL blocked (% of requests)',
+    });
+  },
+  description: () => 'The web ACL blocks a large share of requests: an attack, or rules that refuse real users (see its sampled requests and logs).',
+  doc: {
+    label: 'web ACL blocked (with `webAcl`)',
+    threshold: '> {}% of requests',
+    why: 'an attack worth knowing about, or a rule that locks real users out; both need a look',
+  },
+}];
+
 /** Every entry, in the order the alarms are created and the README lists them. */
-export const ALARM_CATALOGUE: ReadonlyArray<AnyAlarmEntry> = [...LOAD_BALANCER_ALARMS, ...SERVICE_ALARMS, ...DATABASE_ALARMS];
+export const ALARM_CATALOGUE: ReadonlyArray<AnyAlarmEntry> = [
+  ...LOAD_BALANCER_ALARMS, ...SERVICE_ALARMS, ...DATABASE_ALARMS, ...DISTRIBUTION_ALARMS, ...WEB_ACL_ALARMS,
+];
 
 /** An entry of any target kind. */
-export type AnyAlarmEntry = AlarmEntry<'loadBalancer'> | AlarmEntry<'service'> | AlarmEntry<'database'>;
+export type AnyAlarmEntry = AlarmEntry<'loadBalancer'> | AlarmEntry<'service'> | AlarmEntry<'database'>
+  | AlarmEntry<'distribution'> | AlarmEntry<'webAcl'>;
+
+/** True where alarms on CloudFront's metrics can live: CloudFront publishes them in us-east-1 only. */
+export function canWatchCloudFront(stack: Stack): boolean {
+  return stack.region === 'us-east-1';
+}
 
 /** The option's value in the entry's unit (durations in seconds), or the default. */
 export function thresholdOption(entry: Pick<AnyAlarmEntry, 'option' | 'defaultThreshold'>, options: PlatformMonitoringOptions): number {

@@ -8,10 +8,12 @@ const VAULT_ARN = /^arn:aws[a-z-]*:backup:([a-z0-9-]+):\d{12}:backup-vault:[A-Za
 export function validateBackupOptions(options: PlatformBackupOptions, prefix: string, stack: Stack): void {
   checkRetention(`${prefix}.retention`, options);
   checkRetention(`${prefix}.copyRetention`, options);
+  checkCopyRegion(options, prefix, stack);
   const arn = options.copyToVaultArn;
   if (arn === undefined || Token.isUnresolved(arn)) {
-    if (options.copyRetention !== undefined && arn === undefined) {
-      invalid(`${prefix}.copyRetention`, options.copyRetention.toHumanString(), `It applies to copies: set ${prefix}.copyToVaultArn too.`);
+    if (options.copyRetention !== undefined && arn === undefined && options.copyToRegion === undefined) {
+      invalid(`${prefix}.copyRetention`, options.copyRetention.toHumanString(),
+        `It applies to copies: set ${prefix}.copyToRegion (or ${prefix}.copyToVaultArn) too.`);
     }
     return;
   }
@@ -32,5 +34,26 @@ function checkRetention(prop: string, options: PlatformBackupOptions): void {
   const days = retention.toDays({ integral: false });
   if (!Number.isInteger(days) || days < 1 || days > 36500) {
     invalid(prop, retention.toHumanString(), 'Use a whole number of days from 1 to 36500.');
+  }
+}
+
+const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+
+function checkCopyRegion(options: PlatformBackupOptions, prefix: string, stack: Stack): void {
+  const region = options.copyToRegion;
+  if (region === undefined) {
+    return;
+  }
+  if (options.copyToVaultArn !== undefined) {
+    invalid(`${prefix}.copyToRegion`, region, `Set one of ${prefix}.copyToRegion and ${prefix}.copyToVaultArn.`);
+  }
+  if (Token.isUnresolved(region) || !REGION.test(region)) {
+    invalid(`${prefix}.copyToRegion`, region, 'Use a region name known at synth time, such as "us-west-2".');
+  }
+  if (Token.isUnresolved(stack.region)) {
+    invalid(`${prefix}.copyToRegion`, region, 'Copies to another region need a stack with an explicit region (env: { region }).');
+  }
+  if (region === stack.region) {
+    invalid(`${prefix}.copyToRegion`, region, `The copy must go to another region than the stack's (${stack.region}) to survive a regional outage.`);
   }
 }

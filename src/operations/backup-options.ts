@@ -10,9 +10,18 @@ export interface PlatformBackupOptions {
   readonly retention?: Duration;
 
   /**
-   * ARN of a backup vault in another region (and possibly another account) that receives a copy of
-   * every backup, e.g. `arn:aws:backup:us-west-2:111122223333:backup-vault:hasura-blog-dr`. The vault
-   * must exist, and its access policy must allow this account to copy into it.
+   * A region to copy every backup to, into the vault `<platformName>-dr` that a `PlatformRecoveryRegion`
+   * deployed there holds (deploy that stack first). Set this or `copyToVaultArn`.
+   *
+   * @default - no cross-region copies
+   */
+  readonly copyToRegion?: string;
+
+  /**
+   * ARN of a backup vault of your own in another region (and possibly another account) that receives a
+   * copy of every backup, e.g. `arn:aws:backup:us-west-2:111122223333:backup-vault:hasura-blog-dr`.
+   * Nothing here creates or checks it: it must exist, its access policy must admit this account's copies
+   * when it is in another account, and its key must let AWS Backup use it. Prefer `copyToRegion`.
    *
    * @default - no cross-region copies
    */

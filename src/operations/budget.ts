@@ -63,7 +63,7 @@ export class PlatformBudget extends Construct {
 
   private allowBudgetsToPublish(topic: sns.ITopic): void {
     const account = Stack.of(this).account;
-    topic.addToResourcePolicy(new iam.PolicyStatement({
+    const { policyDependable } = topic.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'AllowBudgetsToPublish',
       principals: [new iam.ServicePrincipal('budgets.amazonaws.com')],
       actions: ['sns:Publish'],
@@ -73,6 +73,10 @@ export class PlatformBudget extends Construct {
         ArnLike: { 'aws:SourceArn': `arn:${Stack.of(this).partition}:budgets::${account}:*` },
       },
     }));
+    // The budget's first notification is checked against the topic policy: create that first.
+    if (policyDependable) {
+      this.budget.node.addDependency(policyDependable);
+    }
     const key = topic.masterKey;
     if (key) {
       allowServiceToPublishWithKey(key, 'budgets.amazonaws.com', 'AllowBudgetsToPublish');

@@ -20,6 +20,7 @@ export function checkMonitoredResources(services: MonitoredService[], database: 
     checkInteger(`${prop}.minimumTasks`, service.minimumTasks, 0, 1000);
   });
   if (database) {
+    checkInteger('database.allocatedStorageGiB', database.allocatedStorageGiB, 20, 65536);
     checkInteger('database.maxAllocatedStorageGiB', database.maxAllocatedStorageGiB, 21, 65536);
     checkInteger('database.maxConnections', database.maxConnections, 1, 262143);
     if (database.memoryGiB !== undefined && !isToken(database.memoryGiB) && !(database.memoryGiB > 0)) {

@@ -2,6 +2,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import { WebAclScope } from '../edge/web-acl-options';
 
 /** A Fargate service to watch. */
 export interface MonitoredService {
@@ -41,7 +42,10 @@ export interface MonitoredDatabase {
   /** Its instance class; burstable (`t*`) classes also get a CPU credit alarm. */
   readonly instanceType: ec2.InstanceType;
 
-  /** The storage autoscaling maximum in GiB, which free storage is measured against. */
+  /** The storage allocated at creation in GiB, which free storage is measured against. */
+  readonly allocatedStorageGiB: number;
+
+  /** The storage autoscaling maximum in GiB, named in the free-storage alarm. */
   readonly maxAllocatedStorageGiB: number;
 
   /** PostgreSQL's `max_connections`, which the connection count is measured against. */
@@ -53,4 +57,13 @@ export interface MonitoredDatabase {
    * @default - from the library's table of classes (t3, t4g, m6g, m7g, r6g); required for other classes
    */
   readonly memoryGiB?: number;
+}
+
+/** A WAF web ACL to watch. */
+export interface MonitoredWebAcl {
+  /** The web ACL's name, the `WebACL` dimension of its metrics. */
+  readonly webAclName: string;
+
+  /** Where it is attached: its metrics carry a `Region` dimension only with REGIONAL scope. */
+  readonly webAclScope: WebAclScope;
 }

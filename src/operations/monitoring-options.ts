@@ -97,11 +97,12 @@ export interface PlatformMonitoringOptions {
   readonly databaseCpuCreditBalance?: number;
 
   /**
-   * Free storage, in percent of the storage autoscaling maximum (`maxAllocatedStorageGiB`), over two
-   * 5-minute periods. Once storage has grown to its maximum it grows no more, and a full disk stops
-   * PostgreSQL: 10% of the maximum leaves time to raise it.
+   * Free storage, in percent of the storage allocated at creation (`allocatedStorageGiB`), over two
+   * 5-minute periods. Storage autoscaling adds space whenever less than 10% is free, so free storage
+   * below half of that means autoscaling has reached `maxAllocatedStorageGiB` or cannot keep up, and a
+   * full disk stops PostgreSQL.
    *
-   * @default 10
+   * @default 5
    */
   readonly databaseFreeStoragePercent?: number;
 
@@ -120,6 +121,23 @@ export interface PlatformMonitoringOptions {
    * @default 80
    */
   readonly databaseConnectionsPercent?: number;
+
+  /**
+   * CloudFront 5xx responses to viewers, in percent of requests, over two 5-minute periods, when the
+   * platform has a CDN. Behind CloudFront, an origin that CloudFront cannot reach shows only here.
+   * CloudFront publishes its metrics in us-east-1 only, so the alarm exists only in a us-east-1 stack.
+   *
+   * @default 1
+   */
+  readonly cdnErrorPercent?: number;
+
+  /**
+   * Requests the web ACL blocks, in percent of all it inspects, over three 5-minute periods, when the
+   * platform has a managed web ACL. A rise is an attack, or a rule that refuses real users.
+   *
+   * @default 5
+   */
+  readonly webAclBlockedPercent?: number;
 }
 
 /** An alarm to add to `PlatformMonitoring`; it notifies the alarm topic, and again when it returns to OK. */

@@ -1,14 +1,20 @@
+import { Annotations, ArnFormat, Stack } from 'aws-cdk-lib';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { AlarmEntry, AlarmTargets, DATABASE_ALARMS, LOAD_BALANCER_ALARMS, SERVICE_ALARMS, thresholdOption } from './alarm-catalogue';
+import {
+  AlarmEntry, AlarmTargets, canWatchCloudFront, DATABASE_ALARMS, DISTRIBUTION_ALARMS, LOAD_BALANCER_ALARMS, SERVICE_ALARMS, thresholdOption,
+  WEB_ACL_ALARMS,
+} from './alarm-catalogue';
 import { PlatformDashboard } from './dashboard';
 import { checkMonitoredResources, pascalCase } from './monitored-checks';
-import { MonitoredDatabase, MonitoredService } from './monitored-resources';
+import { MonitoredDatabase, MonitoredService, MonitoredWebAcl } from './monitored-resources';
 import { validateMonitoringOptions } from './monitoring-checks';
 import { PlatformAlarmOptions, PlatformMonitoringOptions } from './monitoring-options';
 import { allowServiceToPublishWithKey } from '../private/service-key-access';
@@ -38,6 +44,21 @@ export interface PlatformMonitoringProps extends PlatformMonitoringOptions {
    * @default - no database alarms
    */
   readonly database?: MonitoredDatabase;
+
+  /**
+   * The CloudFront distribution in front of the platform. Its alarm needs a stack in us-east-1, where
+   * CloudFront publishes its metrics; elsewhere a synth-time warning says it was left out.
+   *
+   * @default - no CDN alarm
+   */
+  readonly distribution?: cloudfront.IDistribution;
+
+  /**
+   * The web ACL in front of the platform.
+   *
+   * @default - no web ACL alarm
+   */
+  readonly webAcl?: MonitoredWebAcl;
 
   /**
    * Key that encrypts the alarm topic the construct creates. CloudWatch is allowed to use it.
@@ -85,6 +106,7 @@ export class PlatformMonitoring extends Construct {
     if (props.database) {
       this.watch(DATABASE_ALARMS, props.database, props);
     }
+    this.watchEdge(props);
     if (props.dashboard ?? true) {
       this.dashboard = new PlatformDashboard(this, 'Dashboard', {
         platformName: props.platformName,
@@ -96,17 +118,50 @@ export class PlatformMonitoring extends Construct {
     }
   }
 
+  /**
+   * A topic encrypted with `encryptionKey` that CloudWatch alarms of this account may publish to. Its
+   * topic policy replaces SNS's default one, so every publisher needs a statement of its own (AWS
+   * Knowledge Center, cloudwatch-receive-sns-for-alarm-trigger); so does the key.
+   */
   private createTopic(encryptionKey: kms.IKey | undefined): sns.Topic {
     const key = encryptionKey ?? new kms.Key(this, 'TopicKey', {
       description: `${this.platformName}: encrypts the alarm topic`,
       enableKeyRotation: true,
     });
     allowServiceToPublishWithKey(key, 'cloudwatch.amazonaws.com', 'AllowCloudWatchAlarmsToPublish');
-    return new sns.Topic(this, 'Topic', {
+    const topic = new sns.Topic(this, 'Topic', {
       displayName: `${this.platformName} alarms`,
       masterKey: key,
       enforceSSL: true,
     });
+    const stack = Stack.of(this);
+    topic.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowCloudWatchAlarmsToPublish',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': stack.account },
+        ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+      },
+    }));
+    return topic;
+  }
+
+  /** The CDN and web ACL alarms, where they can live. */
+  private watchEdge(props: PlatformMonitoringProps): void {
+    if (props.distribution) {
+      if (canWatchCloudFront(Stack.of(this))) {
+        this.watch(DISTRIBUTION_ALARMS, props.distribution, props);
+      } else {
+        Annotations.of(this).addWarningV2('cdk-hasura-nextjs:cdnAlarmRegion', 'CloudFront publishes its metrics in'
+          + ' us-east-1 only, and an alarm can watch metrics of its own region only: the CDN 5xx alarm is left out of'
+          + ` this ${Stack.of(this).region} stack. Create it in a us-east-1 stack (see the alarm catalogue in the README).`);
+      }
+    }
+    if (props.webAcl) {
+      this.watch(WEB_ACL_ALARMS, { ...props.webAcl, region: Stack.of(this).region }, props);
+    }
   }
 
   /**

@@ -1,4 +1,4 @@
-import { Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 /**
@@ -31,4 +31,29 @@ export const NO_ROTATION_REASON = 'Read once when a task starts; a rotation is o
 /** Acknowledges the automatic-rotation rules of every pack on a generated secret. */
 export function acknowledgeNoRotation(secret: IConstruct, reason: string = NO_ROTATION_REASON): void {
   acknowledge(secret, reason, 'AwsSolutions-SMG4', ...nistAndHipaa('SecretsManagerRotationEnabled'));
+}
+
+/**
+ * A value as the rule packs print it in a finding's id: references and attributes as `<Name>` and
+ * `<Logical.Attribute>`, joins flattened (`arn:<AWS::Partition>:rds:us-east-1:<AWS::AccountId>:db:*`).
+ */
+export function asFindingText(scope: IConstruct, value: string): string {
+  return render(Stack.of(scope).resolve(value));
+}
+
+function render(value: any): string {
+  if (typeof value === 'string') {
+    return value;
+  }
+  if (value?.Ref !== undefined) {
+    return `<${value.Ref}>`;
+  }
+  if (value?.['Fn::GetAtt'] !== undefined) {
+    return `<${value['Fn::GetAtt'].join('.')}>`;
+  }
+  if (value?.['Fn::Join'] !== undefined) {
+    const [separator, parts] = value['Fn::Join'];
+    return parts.map(render).join(separator);
+  }
+  throw new Error(`Cannot render ${JSON.stringify(value)} as the rule packs do.`);
 }

@@ -76,6 +76,12 @@ export function resolveManaged<C, V>(declared: { readonly [name: string]: (conte
   return resolved;
 }
 
+/**
+ * Memory left in each task for the Service Connect proxy that ECS adds beside the application: AWS
+ * recommends budgeting 64 MiB for it (Amazon ECS Developer Guide, "Service Connect components").
+ */
+export const SERVICE_CONNECT_PROXY_MIB = 64;
+
 /** Default task size and count of both services, as the reference topology sizes them. */
 export const DEFAULT_TASK = { cpu: 512, memoryLimitMiB: 1024, desiredCount: 2 } as const;
 
@@ -167,9 +173,11 @@ export function createContainerService(scope: Construct, spec: ContainerServiceS
     removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
   });
 
+  const taskMemoryMiB = options.memoryLimitMiB ?? DEFAULT_TASK.memoryLimitMiB;
+  const namespace = props.serviceConnectNamespace ?? props.cluster.defaultCloudMapNamespace;
   const taskDefinition = new ecs.FargateTaskDefinition(scope, 'TaskDefinition', {
     cpu: options.cpu ?? DEFAULT_TASK.cpu,
-    memoryLimitMiB: options.memoryLimitMiB ?? DEFAULT_TASK.memoryLimitMiB,
+    memoryLimitMiB: taskMemoryMiB,
     runtimePlatform: {
       cpuArchitecture: options.cpuArchitecture ?? ecs.CpuArchitecture.X86_64,
       operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
@@ -179,8 +187,8 @@ export function createContainerService(scope: Construct, spec: ContainerServiceS
   const container = taskDefinition.addContainer(spec.containerName, {
     image: spec.image,
     essential: true,
-    // A hard limit equal to the task's memory: one container may use all of it, never more.
-    memoryLimitMiB: options.memoryLimitMiB ?? DEFAULT_TASK.memoryLimitMiB,
+    // A hard limit: the task's memory, less what ECS's Service Connect proxy in the same task needs.
+    memoryLimitMiB: taskMemoryMiB - (namespace ? SERVICE_CONNECT_PROXY_MIB : 0),
     portMappings: [{ containerPort: spec.containerPort, name: spec.containerName }],
     environment: { ...options.environment, ...spec.environment },
     secrets: { ...options.secrets, ...spec.secrets },
@@ -197,7 +205,6 @@ export function createContainerService(scope: Construct, spec: ContainerServiceS
     allowAllOutbound: true,
   });
 
-  const namespace = props.serviceConnectNamespace ?? props.cluster.defaultCloudMapNamespace;
   const scaling = options.autoScaling;
   const service = new ecs.FargateService(scope, 'Service', {
     cluster: props.cluster,
@@ -228,6 +235,9 @@ export function createContainerService(scope: Construct, spec: ContainerServiceS
       logDriver: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'service-connect' }),
     } : undefined,
   });
+  // Tasks pull their image and secrets through the private subnets' NAT: start them only once it routes.
+  service.node.addDependency(props.cluster.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS })
+    .internetConnectivityEstablished);
   if (scaling) {
     // Without this, aws-cdk-lib writes DesiredCount 1 unless the app sets the feature flag
     // @aws-cdk/aws-ecs:removeDefaultDesiredCount, and every deploy would reset the scaled count.

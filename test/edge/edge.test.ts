@@ -68,17 +68,67 @@ describe('mix-day: CloudFront, WAF and a private load balancer', () => {
     expect(records).toEqual(['mix.day. A', 'mix.day. AAAA', 'storybook.mix.day. A', 'storybook.mix.day. AAAA']);
   });
 
-  test('a CLOUDFRONT web ACL: rate limit first, managed groups, GraphQL bodies exempt from the size rule', () => {
+  test('a CLOUDFRONT web ACL: rate limit first, then the managed groups and the rule that spares GraphQL bodies', () => {
     const acl = Object.values<any>(resources).find((r) => r.Type === 'AWS::WAFv2::WebACL').Properties;
     expect(acl.Scope).toBe('CLOUDFRONT');
     expect(acl.Rules.map((rule: any) => rule.Name)).toEqual(['RateLimitPerIp', 'AWSManagedRulesAmazonIpReputationList',
-      'AWSManagedRulesCommonRuleSet', 'LargeBodyOutsideGraphql', 'AWSManagedRulesKnownBadInputsRuleSet']);
-    const common = acl.Rules[2].Statement.ManagedRuleGroupStatement;
-    expect(common.RuleActionOverrides).toEqual([{ Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } }]);
-    const exempt = acl.Rules[3].Statement.AndStatement.Statements[1].NotStatement.Statement.OrStatement.Statements
-      .map((s: any) => s.ByteMatchStatement.SearchString);
-    expect(exempt).toEqual(['/v1/graphql', '/v1beta1/relay']);
+      'AWSManagedRulesCommonRuleSet', 'BodyRulesOutsideGraphql', 'AWSManagedRulesKnownBadInputsRuleSet']);
     template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: 'aws-waf-logs-mix-day', KmsKeyId: Match.anyValue() });
+  });
+
+  describe('how the web ACL treats requests', () => {
+    const acl = Object.values<any>(resources).find((r) => r.Type === 'AWS::WAFv2::WebACL').Properties;
+    const rule = (name: string) => acl.Rules.find((r: any) => r.Name === name);
+    /** The labels the common rule set gives requests whose bodies its body rules match (AWS WAF Developer Guide). */
+    const BODY_LABELS = ['SizeRestrictions_Body', 'CrossSiteScripting_Body', 'GenericRFI_Body', 'GenericLFI_Body', 'EC2MetaDataSSRF_Body']
+      .map((name) => `awswaf:managed:aws:core-rule-set:${name}`);
+
+    /** Evaluates the statements these rules use against a request's path and labels, as AWS WAF does. */
+    function matches(statement: any, request: { path: string; labels: string[] }): boolean {
+      if (statement.ByteMatchStatement) {
+        const { PositionalConstraint: how, SearchString: text, FieldToMatch: field } = statement.ByteMatchStatement;
+        expect(field).toEqual({ UriPath: {} });
+        return how === 'EXACTLY' ? request.path === text : how === 'STARTS_WITH' ? request.path.startsWith(text) : fail(how);
+      }
+      if (statement.LabelMatchStatement) {
+        return request.labels.includes(statement.LabelMatchStatement.Key);
+      }
+      if (statement.NotStatement) {
+        return !matches(statement.NotStatement.Statement, request);
+      }
+      if (statement.OrStatement) {
+        return statement.OrStatement.Statements.some((s: any) => matches(s, request));
+      }
+      if (statement.AndStatement) {
+        return statement.AndStatement.Statements.every((s: any) => matches(s, request));
+      }
+      return fail(JSON.stringify(statement));
+    }
+    function fail(what: string): never {
+      throw new Error(`statement not modeled: ${what}`);
+    }
+
+    test('the rate limit counts pages and API calls, not the static files each page loads', () => {
+      const scope = rule('RateLimitPerIp').Statement.RateBasedStatement.ScopeDownStatement;
+      expect(matches(scope, { path: '/_next/static/chunks/main-abc.js', labels: [] })).toBe(false);
+      for (const path of ['/', '/posts/1', '/api/health', '/v1/graphql', '/_next/image']) {
+        expect(matches(scope, { path, labels: [] })).toBe(true);
+      }
+    });
+
+    test('every body rule of the common rule set only labels, and the labels block everywhere but on the GraphQL endpoints', () => {
+      const overrides = rule('AWSManagedRulesCommonRuleSet').Statement.ManagedRuleGroupStatement.RuleActionOverrides;
+      expect(overrides.map((o: any) => [o.Name, o.ActionToUse])).toEqual(BODY_LABELS.map((label) =>
+        [label.split(':').pop()!.replace(/_Body$/, '_BODY'), { Count: {} }]));
+      const blocker = rule('BodyRulesOutsideGraphql');
+      expect(blocker.Action).toEqual({ Block: {} });
+      for (const label of BODY_LABELS) {
+        expect(matches(blocker.Statement, { path: '/api/posts', labels: [label] })).toBe(true);
+        expect(matches(blocker.Statement, { path: '/v1/graphql', labels: [label] })).toBe(false);
+        expect(matches(blocker.Statement, { path: '/v1beta1/relay', labels: [label] })).toBe(false);
+      }
+      expect(matches(blocker.Statement, { path: '/api/posts', labels: [] })).toBe(false);
+    });
   });
 });
 

@@ -1,6 +1,9 @@
 // Every example app synthesizes, matches its committed snapshot (asset hashes scrubbed) and keeps
 // secrets out of the template.
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as backup from 'aws-cdk-lib/aws-backup';
+import { exampleApp } from '../../examples/example-app';
 import { exampleNames } from '../../examples/synth-all';
 import { containerNamed, onlyResource } from '../util';
 import { exampleTemplate, scrubHashes, synthesizedExample } from './helpers';
@@ -44,13 +47,12 @@ describe('hasura-blog-dev: the low-cost variant', () => {
   test('a single-AZ database that can be torn down but still leaves a snapshot', () => {
     const database = onlyResource(template, 'AWS::RDS::DBInstance');
     expect(database.Properties.MultiAZ).toBe(false);
-    expect(database.Properties.DeletionProtection).toBe(false);
+    expect(onlyResource(template, 'Custom::DeletionProtection').Properties.ProtectDatabase).toBe('false');
     expect(database.DeletionPolicy).toBe('Snapshot');
   });
 
   test('the load balancer can be deleted', () => {
-    expect(onlyResource(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer').Properties.LoadBalancerAttributes)
-      .toContainEqual({ Key: 'deletion_protection.enabled', Value: 'false' });
+    expect(onlyResource(template, 'Custom::DeletionProtection').Properties.ProtectLoadBalancer).toBe('false');
   });
 
   test('Hasura still runs with the console off', () => {
@@ -85,4 +87,17 @@ describe('hasura-blog-lean: highly available at the lowest cost', () => {
   test('it is modeled at no more than $140 a month at list prices', () => {
     expect(synthesizedExample('hasura-blog-lean').monthlyUsd).toBeLessThanOrEqual(140);
   });
+});
+
+test('hasura-blog-https copies its backups into a vault its app holds in us-west-2, deployed before the platform', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const stack: Stack = require('../../examples/hasura-blog-https/main').createStack(exampleApp());
+  const recovery = stack.node.root.node.findChild('HasuraBlogHttpsRecovery') as Stack;
+  expect(recovery.region).toBe('us-west-2');
+  expect(stack.dependencies).toContain(recovery);
+  const vault = recovery.node.findAll().find((c): c is backup.BackupVault => c instanceof backup.BackupVault)!;
+  expect((vault.node.defaultChild as backup.CfnBackupVault).backupVaultName).toBe('hasura-blog-dr');
+  const rule = onlyResource(Template.fromJSON(exampleTemplate('hasura-blog-https')), 'AWS::Backup::BackupPlan').Properties.BackupPlan.BackupPlanRule[0];
+  expect(JSON.stringify(rule.CopyActions[0].DestinationBackupVaultArn)).toContain(':backup:us-west-2:');
+  expect(JSON.stringify(rule.CopyActions[0].DestinationBackupVaultArn)).toContain(':backup-vault:hasura-blog-dr');
 });

@@ -117,12 +117,12 @@ describe('security groups chain the load balancer to the tasks to the database',
 });
 
 describe('Application Load Balancer', () => {
-  test('internet-facing, in both public subnets, with deletion protection', () => {
+  test('internet-facing, in both public subnets, deletion protected once it exists', () => {
     const loadBalancer = onlyResource(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer').Properties;
     expect(loadBalancer.Scheme).toBe('internet-facing');
     expect(loadBalancer.Type).toBe('application');
     expect(loadBalancer.Subnets).toEqual([ref(subnetId('10.0.0.0/24')), ref(subnetId('10.0.1.0/24'))]);
-    expect(loadBalancer.LoadBalancerAttributes).toContainEqual({ Key: 'deletion_protection.enabled', Value: 'true' });
+    expect(onlyResource(template, 'Custom::DeletionProtection').Properties.ProtectLoadBalancer).toBe('true');
   });
 
   test('HTTP :80 forwards to Next.js and sends the GraphQL API and /healthz to Hasura', () => {

@@ -1,11 +1,14 @@
 // A Hasura application inside the platform: its project applied before the service rolls out, the
 // admin secret and signing key kept from Next.js, the console only over TLS, and ECS Exec as the
 // operator path that opens nothing to the internet.
+import * as fs from 'fs';
 import * as path from 'path';
+import { Stage } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { HasuraProject } from '../../src';
 import { exampleTemplate } from '../examples/helpers';
-import { containerNamed, environmentOf, NEXTJS_IMAGE, secretNamesOf, synthPlatform } from '../util';
+import { containerNamed, environmentOf, NEXTJS_IMAGE, onlyResource, secretNamesOf, synthPlatform } from '../util';
 
 const BLOG_PROJECT = HasuraProject.fromDirectory(path.join(__dirname, '..', '..', 'examples', 'hasura-project'));
 
@@ -125,5 +128,58 @@ describe('the project is held to the connection budget', () => {
     template.resourceCountIs('Custom::HasuraProjectDeployment', 1);
     // The apply task is bounded like a serving task, so it fits the deploy's headroom in the budget.
     expect(environmentOf(containerNamed(template, 'hasura-project')).HASURA_GRAPHQL_PG_CONNECTIONS).toBe('19');
+  });
+});
+
+describe('one engine serves and applies the project', () => {
+  const { stack, platform, template } = synthPlatform({
+    hasura: { project: BLOG_PROJECT, desiredCount: 1, engineVersion: 'v2.40.0', environment: { ACTION_BASE_URL: 'http://actions.internal' } },
+  });
+  const resources = template.toJSON().Resources;
+  const deployment = onlyResource(template, 'Custom::HasuraProjectDeployment');
+
+  test('the serving tasks and the task that applies the project run the same image, built at the version asked for', () => {
+    const serving = containerNamed(template, 'hasura').Image;
+    expect(containerNamed(template, 'hasura-project').Image).toEqual(serving);
+    expect(JSON.stringify(serving)).toContain('cdk-hnb659fds-container-assets-');
+    expect(deployment.Properties.EngineVersion).toBe('hasura/graphql-engine:v2.40.0.cli-migrations-v3');
+    expect(platform.hasura.engineVersion).toBe('v2.40.0');
+    const outdir = Stage.of(stack)!.assetOutdir;
+    const dockerfiles = fs.readdirSync(outdir).filter((name) => name.startsWith('hasura-engine-'))
+      .map((name) => fs.readFileSync(path.join(outdir, name, 'Dockerfile'), 'utf8'));
+    expect(dockerfiles.some((file) => file.includes('FROM hasura/graphql-engine:v2.40.0.cli-migrations-v3\n'))).toBe(true);
+  });
+
+  test('the task that applies the project gets hasura.environment, which metadata templates read', () => {
+    expect(environmentOf(containerNamed(template, 'hasura-project')).ACTION_BASE_URL).toBe('http://actions.internal');
+    expect(environmentOf(containerNamed(template, 'hasura')).ACTION_BASE_URL).toBe('http://actions.internal');
+  });
+
+  test('it waits for the private subnets\' NAT routes, and fits CloudFormation\'s hour for a custom resource', () => {
+    const natRoutes = Object.entries<any>(resources)
+      .filter(([, r]) => r.Type === 'AWS::EC2::Route' && r.Properties.NatGatewayId !== undefined).map(([id]) => id);
+    expect(natRoutes).toHaveLength(2);
+    expect(deployment.DependsOn).toEqual(expect.arrayContaining(natRoutes));
+    expect(Number(deployment.Properties.ServiceTimeout)).toBe(3600);
+  });
+
+  test('its start handler may read this stack\'s status, to recognize an update rollback', () => {
+    const statements = Object.values<any>(resources).filter((r) => r.Type === 'AWS::IAM::Policy')
+      .flatMap((p) => p.Properties.PolicyDocument.Statement);
+    expect(statements).toContainEqual(expect.objectContaining({ Action: 'cloudformation:DescribeStacks', Resource: { Ref: 'AWS::StackId' } }));
+  });
+});
+
+describe('the engine is chosen once', () => {
+  const OWN_IMAGE = ecs.ContainerImage.fromRegistry('registry.example.com/hasura/graphql-engine:v2.51.3');
+
+  test.each([
+    ['a version Hasura does not publish', { engineVersion: '2.51' }, /^Invalid hasura\.engineVersion: "2\.51"\. Use a Hasura v2 release tag/],
+    ['an image of one\'s own and a version', { image: OWN_IMAGE, engineVersion: 'v2.51.3' },
+      /^Invalid hasura\.image: "an image of your own"\. It replaces the engine image that hasura\.engineVersion \("v2\.51\.3"\) builds/],
+    ['an image of one\'s own with a project', { image: OWN_IMAGE, project: BLOG_PROJECT, desiredCount: 1 },
+      /^Invalid hasura\.image: "an image of your own"\. With hasura\.project, the platform builds one engine image .* hasura\.engineVersion/],
+  ])('%s is refused, naming the props', (_name, hasura, message) => {
+    expect(() => synthPlatform({ hasura: hasura as any })).toThrow(message);
   });
 });

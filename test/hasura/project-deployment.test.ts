@@ -37,11 +37,17 @@ function customResource(template: Template): { [key: string]: any } {
 }
 
 describe('the project image', () => {
-  test('is built from a staged context: the cli-migrations image with metadata and migrations, no seeds or config', () => {
+  test('is built from a staged context: the cli-migrations image, the RDS authorities, metadata and migrations, no seeds or config', () => {
     const { stack, deployment } = deploy();
-    const context = path.join(Stage.of(stack)!.assetOutdir, `hasura-project-${deployment.projectHash.slice(0, 32)}`);
-    expect(fs.readFileSync(path.join(context, 'Dockerfile'), 'utf8')).toMatch(
-      /^# Generated.*\nFROM hasura\/graphql-engine:v2\.51\.3\.cli-migrations-v3\nCOPY metadata \/hasura-metadata\nCOPY migrations \/hasura-migrations\n$/);
+    const context = path.join(Stage.of(stack)!.assetOutdir, `hasura-engine-${deployment.projectHash.slice(0, 32)}`);
+    expect(fs.readFileSync(path.join(context, 'Dockerfile'), 'utf8').split('\n').filter((line) => !line.startsWith('#'))).toEqual([
+      'FROM hasura/graphql-engine:v2.51.3.cli-migrations-v3',
+      'ADD https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem /etc/ssl/certs/rds-global-bundle.pem',
+      'RUN chmod 0644 /etc/ssl/certs/rds-global-bundle.pem',
+      'COPY metadata /hasura-metadata',
+      'COPY migrations /hasura-migrations',
+      '',
+    ]);
     expect(fs.readdirSync(context).sort()).toEqual(['Dockerfile', 'metadata', 'migrations']);
     expect(fs.existsSync(path.join(context, 'migrations/default/1700000000001_create_posts/up.sql'))).toBe(true);
   });
@@ -92,7 +98,11 @@ describe('the one-off task', () => {
       HASURA_GRAPHQL_ENABLE_CONSOLE: 'false',
       HASURA_GRAPHQL_DEV_MODE: 'false',
       HASURA_GRAPHQL_ENABLE_TELEMETRY: 'false',
-      PLATFORM_DB_SSLMODE: 'require',
+      PLATFORM_DB_SSLMODE: 'verify-full',
+      PLATFORM_DB_SSLROOTCERT: '/etc/ssl/certs/rds-global-bundle.pem',
+      // Its short-lived servers deliver no events and no async actions: the serving tasks do.
+      HASURA_GRAPHQL_EVENTS_FETCH_INTERVAL: '0',
+      HASURA_GRAPHQL_ASYNC_ACTIONS_FETCH_INTERVAL: '0',
     }));
     expect(JSON.stringify(container.Environment)).not.toMatch(/PASSWORD|ADMIN_SECRET/);
     expect(secretNamesOf(container)).toEqual(['HASURA_GRAPHQL_ADMIN_SECRET', 'PLATFORM_DB_PASSWORD', 'PLATFORM_DB_USER']);
@@ -106,7 +116,7 @@ describe('the one-off task', () => {
     expect(rules).toContainEqual(expect.objectContaining({ fromPort: 5432, toPort: 5432, sourceGroupId: taskGroup }));
   });
 
-  test('its log group is retained and encrypted with the given key; a named one is RetainExceptOnCreate', () => {
+  test('its log group is encrypted with the given key and retained, except when its creation rolls back', () => {
     const stack = testStack();
     const encryptionKey = new kms.Key(stack, 'Key', { enableKeyRotation: true });
     const { template } = deploy({ encryptionKey, logGroupName: '/hasura/project' }, stack);
@@ -116,7 +126,7 @@ describe('the one-off task', () => {
       UpdateReplacePolicy: 'Retain',
     });
     const unnamed = deploy().template;
-    unnamed.hasResource('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 30 }, DeletionPolicy: 'Retain' });
+    unnamed.hasResource('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 30 }, DeletionPolicy: 'RetainExceptOnCreate' });
   });
 });
 
@@ -177,8 +187,10 @@ describe('props are checked', () => {
     expect(() => deploy({ project: HasuraProject.fromDirectory('/nonexistent/hasura') }))
       .toThrow(/^Invalid project: "\/nonexistent\/hasura"\. The directory does not exist/);
   });
-  test('a timeout beyond 2 hours', () => {
-    expect(() => deploy({ timeout: Duration.hours(3) })).toThrow(/^Invalid timeout: "3 hours"\. Use from 1 minute to 2 hours\./);
+  test('a timeout beyond what CloudFormation waits for a custom resource', () => {
+    expect(() => deploy({ timeout: Duration.minutes(56) }))
+      .toThrow(/^Invalid timeout: "56 minutes"\. Use from 1 minute to 55 minutes: CloudFormation waits at most an hour/);
+    expect(() => deploy({ timeout: Duration.minutes(55) })).not.toThrow();
   });
   test('a base image that is not a cli-migrations-v3 image', () => {
     expect(() => deploy({ baseImage: 'hasura/graphql-engine:v2.51.3' }))

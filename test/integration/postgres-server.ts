@@ -118,6 +118,8 @@ export interface TlsPostgres {
   readonly port: number;
   /** Temporary directory with data, socket, certificate and log; removed by `stop`. */
   readonly baseDir: string;
+  /** The server's self-signed certificate (for 127.0.0.1 and localhost), its own certificate authority. */
+  readonly certFile: string;
   /** Runs SQL (from standard input, so nothing is interpreted by a shell) as the superuser over the Unix socket. */
   superuserSql(sql: string, database?: string): string;
   /** Stops the server (fast shutdown) and removes `baseDir`. */
@@ -260,7 +262,7 @@ export async function startTlsPostgres(): Promise<TlsPostgres> {
           ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-h', socketDir, '-p', String(port), '-U', SUPERUSER, '-d', database, '-f', '-'],
           { input: sql, env, encoding: 'utf8', timeout: 60_000 },
         ));
-        return { binDir, host: '127.0.0.1', port, baseDir, superuserSql, stop };
+        return { binDir, host: '127.0.0.1', port, baseDir, certFile, superuserSql, stop };
       }
       const log = serverLog();
       // Another process may have taken the port between choosing and binding it: try another one.

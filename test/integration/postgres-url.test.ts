@@ -172,7 +172,10 @@ describe('the Hasura start script against PostgreSQL with TLS required', () => {
       PLATFORM_DB_USER: credentials.user,
       PLATFORM_DB_PASSWORD: credentials.password,
       PATH: `${pg.binDir}${path.delimiter}${process.env.PATH}`,
-      HOME: home, // no ~/.postgresql/root.crt, which would turn sslmode=require into certificate verification
+      HOME: home, // no ~/.postgresql/root.crt: only the sslrootcert the template names decides
+      // The engine image holds the RDS certificate authorities at the path the template names; here the
+      // test server's own certificate stands for them, as its endpoint stands for the database's.
+      ...(typeof templateEnvironment.PLATFORM_DB_SSLROOTCERT === 'string' ? { PLATFORM_DB_SSLROOTCERT: pg.certFile } : {}),
       LANG: 'C.UTF-8',
       LC_ALL: 'C.UTF-8',
       ...overrides,
@@ -274,12 +277,13 @@ describe('the Hasura start script against PostgreSQL with TLS required', () => {
       expect(command).toEqual(['graphql-engine', 'serve']);
     });
 
-    test('the database endpoint comes from the DB instance, sslmode is require, and no URL is in the template', () => {
+    test('the database endpoint comes from the DB instance, sslmode is verify-full with the RDS authorities, and no URL is in the template', () => {
       const instanceId = Object.keys(template.findResources('AWS::RDS::DBInstance'))[0];
       expect(templateEnvironment.PLATFORM_DB_HOST).toEqual({ 'Fn::GetAtt': [instanceId, 'Endpoint.Address'] });
       expect(templateEnvironment.PLATFORM_DB_PORT).toEqual({ 'Fn::GetAtt': [instanceId, 'Endpoint.Port'] });
       expect(typeof templateEnvironment.PLATFORM_DB_NAME).toBe('string');
-      expect(templateEnvironment.PLATFORM_DB_SSLMODE).toBe('require');
+      expect(templateEnvironment.PLATFORM_DB_SSLMODE).toBe('verify-full');
+      expect(templateEnvironment.PLATFORM_DB_SSLROOTCERT).toBe('/etc/ssl/certs/rds-global-bundle.pem');
       expect(Object.keys(templateEnvironment)).not.toContain('HASURA_GRAPHQL_DATABASE_URL');
       expect(templateSecrets.map((s) => s.Name)).not.toContain('HASURA_GRAPHQL_DATABASE_URL');
       const forceSsl = onlyResource(template, 'AWS::RDS::DBParameterGroup').Properties.Parameters['rds.force_ssl'];
@@ -338,9 +342,9 @@ describe('the Hasura start script against PostgreSQL with TLS required', () => {
 
       // The URL: RFC 3986 user-info, decoding back to exactly the credentials.
       const expectedUrl = `postgres://${percentEncode(credentials.user)}:${percentEncode(credentials.password)}`
-        + `@${pg.host}:${pg.port}/${databaseName}?sslmode=${templateEnvironment.PLATFORM_DB_SSLMODE}`;
+        + `@${pg.host}:${pg.port}/${databaseName}?sslmode=${templateEnvironment.PLATFORM_DB_SSLMODE}&sslrootcert=${pg.certFile}`;
       expect(report.url).toBe(expectedUrl);
-      const userInfo = /^postgres:\/\/((?:[A-Za-z0-9._~-]|%[0-9A-F]{2})+):((?:[A-Za-z0-9._~-]|%[0-9A-F]{2})+)@[^@/]+\/[A-Za-z0-9_]+\?sslmode=require$/.exec(report.url);
+      const userInfo = /^postgres:\/\/((?:[A-Za-z0-9._~-]|%[0-9A-F]{2})+):((?:[A-Za-z0-9._~-]|%[0-9A-F]{2})+)@[^@/]+\/[A-Za-z0-9_]+\?sslmode=verify-full&sslrootcert=\S+$/.exec(report.url);
       expect(userInfo).not.toBeNull();
       expect(decodeURIComponent(userInfo![1])).toBe(credentials.user);
       expect(decodeURIComponent(userInfo![2])).toBe(credentials.password);
@@ -353,7 +357,7 @@ describe('the Hasura start script against PostgreSQL with TLS required', () => {
       test('control: the same URL with sslmode=disable is rejected, and so is a wrong password', () => {
         const url = reportFor('dash', credentials).url;
 
-        const plain = psqlWith(url.replace(/sslmode=require$/, 'sslmode=disable'));
+        const plain = psqlWith(url.replace(/sslmode=verify-full&sslrootcert=\S+$/, 'sslmode=disable'));
         expect(plain.status).not.toBe(0);
         expect(plain.output).toMatch(/pg_hba\.conf rejects connection .* no encryption/);
 
@@ -369,7 +373,8 @@ describe('the Hasura start script against PostgreSQL with TLS required', () => {
         const report = reportFor('dash', credentials);
         expect({ exit: report.psqlExit, output: report.psqlOutput }).toEqual({ exit: 0, output: ['t', credentials.user] });
 
-        const unencoded = psqlWith(`postgres://${credentials.user}:${credentials.password}@${pg.host}:${pg.port}/${databaseName}?sslmode=require`);
+        const unencoded = psqlWith(`postgres://${credentials.user}:${credentials.password}@${pg.host}:${pg.port}/${databaseName}`
+          + `?sslmode=verify-full&sslrootcert=${pg.certFile}`);
         expect(unencoded.status).not.toBe(0);
         expect(unencoded.output).not.toMatch(/^t$/m);
       });
@@ -386,10 +391,24 @@ describe('the Hasura start script against PostgreSQL with TLS required', () => {
     test('the sslmode the script is given decides: with sslmode=disable the server rejects the connection', () => {
       const credentials = GENERATED_CASES[0];
       setPassword(credentials);
-      const report = runStartScript('dash', credentials, { PLATFORM_DB_SSLMODE: 'disable' });
+      const report = runStartScript('dash', credentials, { PLATFORM_DB_SSLMODE: 'disable', PLATFORM_DB_SSLROOTCERT: '' });
       expect(report.url).toMatch(/\?sslmode=disable$/);
       expect(report.psqlExit).not.toBe(0);
       expect(report.psqlOutput.join('\n')).toMatch(/pg_hba\.conf rejects connection .* no encryption/);
+    });
+
+    test('verify-full verifies: a server whose certificate another authority signed is refused', () => {
+      const credentials = GENERATED_CASES[0];
+      setPassword(credentials);
+      const otherAuthority = path.join(home, 'other-authority.crt');
+      const made = spawnSync(requireOnPath('openssl'), ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1',
+        '-nodes', '-keyout', path.join(home, 'other-authority.key'), '-out', otherAuthority, '-days', '1', '-subj', '/CN=impostor'],
+      { encoding: 'utf8', timeout: 60_000 });
+      expect(made.status).toBe(0);
+      const report = runStartScript('dash', credentials, { PLATFORM_DB_SSLROOTCERT: otherAuthority });
+      expect(report.url).toContain(`sslmode=verify-full&sslrootcert=${otherAuthority}`);
+      expect(report.psqlExit).not.toBe(0);
+      expect(report.psqlOutput.join('\n')).toMatch(/certificate verify failed/);
     });
 
     // libpq tolerates every character the generator draws in an unencoded URL: in a password only %, / and @

@@ -1,5 +1,6 @@
-import { Duration } from 'aws-cdk-lib';
-import { Match } from 'aws-cdk-lib/assertions';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { PlatformRecoveryRegion } from '../../src';
 import { onlyResource, synthPlatform } from '../util';
 
 const VAULT = 'arn:aws:backup:us-west-2:111122223333:backup-vault:blog-dr';
@@ -81,8 +82,16 @@ describe('backup', () => {
     expect(selection).toContain(JSON.stringify(stack.resolve(platform.database.instance.instanceIdentifier)).slice(1, -1));
   });
 
+  test('the plan is named after the platform, so that a second platform in the account does not collide', () => {
+    const { template: named } = synthPlatform({ platformName: 'shop', backup: {} });
+    expect(onlyResource(named, 'AWS::Backup::BackupPlan').Properties.BackupPlan.BackupPlanName).toBe('shop-database');
+  });
+
   test.each([
     ['backup.copyToVaultArn', { copyToVaultArn: 'arn:aws:backup:us-east-1:111122223333:backup-vault:same-region' }],
+    ['backup.copyToRegion', { copyToRegion: 'us-east-1' }],
+    ['backup.copyToRegion', { copyToRegion: 'mars-1' }],
+    ['backup.copyToRegion', { copyToRegion: 'us-west-2', copyToVaultArn: VAULT }],
     ['backup.copyToVaultArn', { copyToVaultArn: 'vault' }],
     ['backup.retention', { retention: Duration.hours(5) }],
     ['backup.copyRetention', { copyRetention: Duration.days(3) }],
@@ -139,5 +148,52 @@ describe('database log groups', () => {
 
   test('bad input names database.instanceIdentifier', () => {
     expect(() => synthPlatform({ database: { instanceIdentifier: 'Blog_DB' } })).toThrow('Invalid database.instanceIdentifier: "Blog_DB"');
+  });
+});
+
+describe('copies to a recovery region', () => {
+  const { stack, template } = synthPlatform({ platformName: 'shop', monitoring: {}, backup: { copyToRegion: 'us-west-2' } });
+  const resources = template.toJSON().Resources;
+
+  test('every backup is copied to the vault the recovery region holds for this platform', () => {
+    const rule = onlyResource(template, 'AWS::Backup::BackupPlan').Properties.BackupPlan.BackupPlanRule[0];
+    expect(stack.resolve(rule.CopyActions[0].DestinationBackupVaultArn)).toEqual({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':backup:us-west-2:123456789012:backup-vault:shop-dr']],
+    });
+  });
+
+  test('the plan\'s role may re-encrypt the copies with that region\'s keys, through RDS and AWS Backup only', () => {
+    const statement = Object.values<any>(resources).filter((r) => r.Type === 'AWS::IAM::Policy')
+      .flatMap((p) => p.Properties.PolicyDocument.Statement).find((s) => JSON.stringify(s.Resource).includes(':kms:us-west-2:'));
+    expect(statement.Action).toEqual(expect.arrayContaining(['kms:CreateGrant', 'kms:Decrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*']));
+    expect(statement.Condition).toEqual({ StringLike: { 'kms:ViaService': ['rds.us-west-2.amazonaws.com', 'backup.us-west-2.amazonaws.com'] } });
+  });
+
+  test('backup and copy jobs that fail, abort or expire notify the alarm topic', () => {
+    const rule = onlyResource(template, 'AWS::Events::Rule');
+    expect(rule.Properties.EventPattern).toEqual({
+      'source': ['aws.backup'],
+      'detail-type': ['Backup Job State Change', 'Copy Job State Change'],
+      'detail': { state: ['FAILED', 'ABORTED', 'EXPIRED'] },
+    });
+    const topicId = Object.entries<any>(resources).find(([, r]) => r.Type === 'AWS::SNS::Topic')![0];
+    expect(rule.Properties.Targets).toEqual([expect.objectContaining({ Arn: { Ref: topicId } })]);
+  });
+
+  test('PlatformRecoveryRegion holds the vault, named after the platform, with a retained key of its own region', () => {
+    const recovery = new Stack(new App(), 'Recovery', { env: { account: '123456789012', region: 'us-west-2' } });
+    const region = new PlatformRecoveryRegion(recovery, 'Recovery', { platformName: 'shop', primaryRegion: 'us-east-1' });
+    const recoveryTemplate = Template.fromStack(recovery);
+    const vault = onlyResource(recoveryTemplate, 'AWS::Backup::BackupVault');
+    expect(vault.Properties.BackupVaultName).toBe('shop-dr');
+    expect(vault.DeletionPolicy).toBe('Retain');
+    expect(vault.Properties.EncryptionKeyArn).toEqual(recovery.resolve(region.encryptionKey.keyArn));
+    expect(onlyResource(recoveryTemplate, 'AWS::KMS::Key')).toMatchObject({ DeletionPolicy: 'Retain', Properties: { EnableKeyRotation: true } });
+  });
+
+  test('PlatformRecoveryRegion refuses the platform\'s own region', () => {
+    const recovery = new Stack(new App(), 'Same', { env: { account: '123456789012', region: 'us-east-1' } });
+    expect(() => new PlatformRecoveryRegion(recovery, 'Recovery', { platformName: 'shop', primaryRegion: 'us-east-1' }))
+      .toThrow(/^Invalid primaryRegion: "us-east-1"\. It is this stack's region/);
   });
 });

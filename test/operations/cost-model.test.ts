@@ -18,6 +18,18 @@ function inventoryOf(props: HasuraNextjsPlatformProps): PlatformCostModelProps {
   return PlatformCostModel.inventory(platform);
 }
 
+/** An inventory read back from a JSON copy (the examples' shared synthesis) into the model's input. */
+function revived(json: unknown): PlatformCostModelProps {
+  const props = json as any;
+  const architecture = (value: any) => (value?._cpuArchitecture === 'ARM64' ? ecs.CpuArchitecture.ARM64 : ecs.CpuArchitecture.X86_64);
+  return {
+    ...props,
+    services: props.services.map((service: any) => ({ ...service, cpuArchitecture: architecture(service.cpuArchitecture) })),
+    database: { ...props.database, instanceType: new ec2.InstanceType(props.database.instanceType.instanceTypeIdentifier) },
+    instances: props.instances.map((i: any) => ({ ...i, instanceType: new ec2.InstanceType(i.instanceType.instanceTypeIdentifier) })),
+  };
+}
+
 const production = () => inventoryOf(productionProps());
 const lines = (props: PlatformCostModelProps, category: string) =>
   PlatformCostModel.estimate(props).lineItems.filter((item) => item.category === category);
@@ -99,7 +111,7 @@ test('Container Insights is priced per service, and not at all when it is off', 
 });
 
 test('an internal load balancer behind CloudFront holds no public address; the WAF is priced by its rules', () => {
-  const inventory = synthesizedExample('mix-day').stackInventory as PlatformCostModelProps;
+  const inventory = revived(synthesizedExample('mix-day').stackInventory);
   expect(inventory.publicIpv4Addresses).toBe(2); // the two NAT gateways' Elastic IPs
   expect(inventory.webAcls).toBe(1);
   const rules = Object.values<any>(exampleTemplate('mix-day').Resources).find((r) => r.Type === 'AWS::WAFv2::WebACL').Properties.Rules;
@@ -108,15 +120,10 @@ test('an internal load balancer behind CloudFront holds no public address; the W
 });
 
 test('NAT instances are priced with their root volumes and public addresses, instead of NAT gateways', () => {
-  const inventory = synthesizedExample('hasura-blog-lean').stackInventory as PlatformCostModelProps;
+  const inventory = revived(synthesizedExample('hasura-blog-lean').stackInventory);
   expect(inventory.natGateways).toBe(0);
   expect(inventory.publicIpv4Addresses).toBe(4); // two NAT instances and the load balancer in two zones
-  const estimate = PlatformCostModel.estimate({
-    ...inventory,
-    instances: inventory.instances!.map((i) => ({
-      instanceType: new ec2.InstanceType((i.instanceType as any).instanceTypeIdentifier), rootVolumeGiB: i.rootVolumeGiB,
-    })),
-  });
+  const estimate = PlatformCostModel.estimate(inventory);
   expect(estimate.lineItems.filter((item) => item.category === 'EC2').map((item) => item.monthlyUsd))
     .toEqual([6.13, 1.28]); // 2 x 0.0042 x 730; 16 GB x 0.08
   expect(INSTANCE_TYPES.get('t4g.nano')).toBe(0.0042);

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Duration, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -9,7 +9,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { HasuraNextjsPlatform, PlatformMonitoring } from '../../src';
 import { ALARM_CATALOGUE } from '../../src/operations/alarm-catalogue';
 import { exampleTemplate } from '../examples/helpers';
-import { NEXTJS_IMAGE, synthPlatform, testStack } from '../util';
+import { NEXTJS_IMAGE, onlyResource, synthPlatform, testStack } from '../util';
 
 /** The one alarm called `<platformName>-<suffix>`. */
 function alarm(template: Template, suffix: string): { [key: string]: any } {
@@ -47,11 +47,12 @@ describe('monitoring on, defaults', () => {
     ['nextjs-memory', 80, 'GreaterThanThreshold', 3, 'notBreaching'],
     ['hasura-running-tasks', 2, 'LessThanThreshold', 5, 'breaching'],
     ['nextjs-running-tasks', 2, 'LessThanThreshold', 5, 'breaching'],
-    ['database-cpu', 80, 'GreaterThanThreshold', 3, 'missing'],
-    ['database-cpu-credits', 30, 'LessThanThreshold', 3, 'missing'],
-    ['database-free-storage', 4 * 1024 ** 3, 'LessThanThreshold', 2, 'missing'], // 10% of 40 GiB
-    ['database-freeable-memory', Math.round(0.1 * 1024 ** 3), 'LessThanThreshold', 3, 'missing'], // 10% of 1 GiB
-    ['database-connections', Math.floor(0.8 * 84), 'GreaterThanThreshold', 3, 'missing'], // 80% of t3.micro's estimate
+    // The database alarms keep their state through the gaps of a reboot or failover ("ignore").
+    ['database-cpu', 80, 'GreaterThanThreshold', 3, 'ignore'],
+    ['database-cpu-credits', 30, 'LessThanThreshold', 3, 'ignore'],
+    ['database-free-storage', 1 * 1024 ** 3, 'LessThanThreshold', 2, 'ignore'], // 5% of the 20 GiB allocated
+    ['database-freeable-memory', Math.round(0.1 * 1024 ** 3), 'LessThanThreshold', 3, 'ignore'], // 10% of 1 GiB
+    ['database-connections', Math.floor(0.8 * 84), 'GreaterThanThreshold', 3, 'ignore'], // 80% of t3.micro's estimate
   ])('%s: threshold %d, %s, %d periods, missing data %s', (suffix, threshold, comparison, periods, missing) => {
     expect(alarm(template, suffix)).toMatchObject({
       Threshold: threshold, ComparisonOperator: comparison, EvaluationPeriods: periods, TreatMissingData: missing,
@@ -112,12 +113,12 @@ test('thresholds are props', () => {
       databaseConnectionsPercent: 50,
       dashboard: false,
     },
-    database: { maxAllocatedStorageGiB: 100, instanceType: new ec2.InstanceType('m6g.large') },
+    database: { allocatedStorageGiB: 50, maxAllocatedStorageGiB: 100, instanceType: new ec2.InstanceType('m6g.large') },
   });
   expect(alarm(template, 'load-balancer-5xx').Threshold).toBe(5);
   expect(alarm(template, 'hasura-latency-p99').Threshold).toBe(0.8);
   expect(alarm(template, 'nextjs-cpu').Threshold).toBe(70);
-  expect(alarm(template, 'database-free-storage').Threshold).toBe(20 * 1024 ** 3);
+  expect(alarm(template, 'database-free-storage').Threshold).toBe(10 * 1024 ** 3); // 20% of the 50 GiB allocated
   expect(alarm(template, 'database-freeable-memory').Threshold).toBe(Math.round(0.8 * 1024 ** 3));
   // Not burstable: no credit alarm.
   expect(Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: 'blog-database-cpu-credits' } }))).toHaveLength(0);
@@ -183,7 +184,7 @@ describe('bad input names the prop', () => {
     const { platform } = synthPlatform();
     expect(() => new PlatformMonitoring(new Stack(), 'M', {
       platformName: 'x',
-      database: { instance: platform.database.instance, instanceType: new ec2.InstanceType('x2g.large'), maxAllocatedStorageGiB: 100, maxConnections: 100 },
+      database: { instance: platform.database.instance, instanceType: new ec2.InstanceType('x2g.large'), allocatedStorageGiB: 20, maxAllocatedStorageGiB: 100, maxConnections: 100 },
     })).toThrow('Invalid database.memoryGiB: undefined');
   });
 
@@ -205,9 +206,9 @@ test('hasura-blog-https watches every part of the request path, with a dashboard
     'nextjs-unhealthy-targets'].map((suffix) => `hasura-blog-${suffix}`));
   template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   template.resourceCountIs('AWS::Budgets::Budget', 1);
-  template.hasResourceProperties('AWS::Backup::BackupPlan', {
-    BackupPlan: { BackupPlanRule: [Match.objectLike({ CopyActions: [Match.objectLike({ DestinationBackupVaultArn: Match.stringLikeRegexp(':us-west-2:') })] })] },
-  });
+  const [copy] = onlyResource(template, 'AWS::Backup::BackupPlan').Properties.BackupPlan.BackupPlanRule[0].CopyActions;
+  expect(copy.DestinationBackupVaultArn['Fn::Join'][1].filter((part: unknown) => typeof part === 'string').join(''))
+    .toMatch(/^arn::backup:us-west-2::backup-vault:hasura-blog-dr$/);
 });
 
 describe('the alarm catalogue', () => {
@@ -269,5 +270,44 @@ describe('the alarm catalogue', () => {
     expect(properties.AlarmActions).toEqual(properties.OKActions);
     expect(properties.AlarmActions).toHaveLength(1);
     expect(monitoring.alarms).toHaveLength(1);
+  });
+});
+
+describe('the edge is watched', () => {
+  const template = Template.fromJSON(exampleTemplate('mix-day'));
+  const alarms = Object.values<any>(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+  const named = (suffix: string) => alarms.find((a) => a.AlarmName === `mix-day-${suffix}`);
+
+  test('mix-day alarms on CloudFront\'s 5xx rate, with the dimensions CloudFront publishes it under (Region: Global)', () => {
+    const cdn = named('cdn-5xx');
+    expect(cdn).toMatchObject({ Namespace: 'AWS/CloudFront', MetricName: '5xxErrorRate', Threshold: 1, EvaluationPeriods: 2, TreatMissingData: 'notBreaching' });
+    const distributionId = Object.keys(template.findResources('AWS::CloudFront::Distribution'))
+      .find((id) => id.startsWith('PlatformCdn'))!;
+    expect(cdn.Dimensions).toEqual(expect.arrayContaining([
+      { Name: 'DistributionId', Value: { Ref: distributionId } }, { Name: 'Region', Value: 'Global' },
+    ]));
+  });
+
+  test('mix-day alarms on the share of requests its CLOUDFRONT web ACL blocks (no Region dimension for that scope)', () => {
+    const waf = named('waf-blocked');
+    expect(waf).toMatchObject({ Threshold: 5, EvaluationPeriods: 3 });
+    const metrics = waf.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Metric);
+    expect(metrics.map((m: any) => m.MetricName).sort()).toEqual(['AllowedRequests', 'BlockedRequests']);
+    for (const metric of metrics) {
+      expect(metric.Namespace).toBe('AWS/WAFV2');
+      expect(metric.Dimensions).toEqual(expect.arrayContaining([{ Name: 'WebACL', Value: 'mix-day' }, { Name: 'Rule', Value: 'ALL' }]));
+      expect(metric.Dimensions.map((d: any) => d.Name)).not.toContain('Region');
+    }
+  });
+
+  test('outside us-east-1 the CDN alarm is left out with a warning, as CloudFront\'s metrics live only there', () => {
+    const stack = new Stack(testStack().node.root as any, 'Frankfurt', { env: { account: '123456789012', region: 'eu-central-1' } });
+    const monitoring = new PlatformMonitoring(stack, 'Monitoring', {
+      platformName: 'shop',
+      dashboard: false,
+      distribution: { distributionId: 'E123', distributionDomainName: 'x.cloudfront.net' } as any,
+    });
+    expect(monitoring.alarms).toEqual([]);
+    Annotations.fromStack(stack).hasWarning('/Frankfurt/Monitoring', Match.stringLikeRegexp('CloudFront publishes its metrics in us-east-1 only'));
   });
 });

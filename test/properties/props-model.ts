@@ -445,13 +445,17 @@ export function checkDatabase(spec: Spec, resources: Resources): void {
   expect(database.Properties).toMatchObject({
     StorageEncrypted: true,
     PubliclyAccessible: false,
-    DeletionProtection: options.deletionProtection ?? true,
     DBInstanceClass: `db.${options.instanceClass ?? 't3.micro'}`,
     AllocatedStorage: String(options.allocatedStorageGiB ?? 20),
     MaxAllocatedStorage: options.maxAllocatedStorageGiB ?? 40,
     MultiAZ: options.multiAz ?? false,
     BackupRetentionPeriod: (options.backupRetentionHours ?? 7 * 24) / 24,
   });
+  // Protection comes after creation, from the custom resource, so that a failed first deploy rolls back.
+  expect(database.Properties.DeletionProtection).toBeUndefined();
+  const [, guard] = only(resources, 'Custom::DeletionProtection');
+  expect(guard.Properties.ProtectDatabase).toBe(String(options.deletionProtection ?? true));
+  expect(guard.Properties.DatabaseInstanceIdentifier).toEqual({ Ref: databaseId });
   const policies: { [policy: string]: string } = { snapshot: 'Snapshot', retain: 'Retain', destroy: 'Delete' };
   const policy = policies[options.removalPolicy ?? RemovalPolicy.SNAPSHOT];
   expect([database.DeletionPolicy, database.UpdateReplacePolicy]).toEqual([policy, policy]);
@@ -519,6 +523,8 @@ export function checkTasks(spec: Spec, template: Template, resources: Resources)
       .toEqual([String(options.cpu ?? 512), String(options.memoryLimitMiB ?? 1024)]);
 
     const container = containerNamed(template, name);
+    // The Service Connect proxy that ECS adds to the task keeps the 64 MiB AWS recommends for it.
+    expect(container.Memory).toBe((options.memoryLimitMiB ?? 1024) - 64);
     const environment = environmentOf(container);
     expect(Object.keys(environment).filter((variable) => /SECRET|PASSWORD|TOKEN|JWT|DATABASE_URL/i.test(variable))).toEqual([]);
     expect(Object.entries(environment).filter(([, value]) => isSecretReference(resources, value))).toEqual([]);

@@ -5,6 +5,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
 import { HasuraNextjsPlatform } from '../../src';
+import { contractBreaches, platformNameOf } from '../contracts/contracts';
 import { minimalProps } from '../util';
 import {
   SEED, STATEFUL_TYPES, VALID_RUNS, checkConnections, checkDatabase, checkSecurityGroups, checkStatefulIds, checkTasks,
@@ -40,6 +41,7 @@ describe('valid props', () => {
       checkSecurityGroups(spec, template, resources);
       checkConnections(spec, template, resources);
       checkStatefulIds(spec, resources, baseline);
+      expect(contractBreaches(template.toJSON() as any, platformNameOf(template.toJSON() as any))).toEqual([]);
       tally(counts, {
         'existing VPC': spec.existingVpc !== undefined,
         'exact zones': spec.network?.availabilityZones !== undefined,

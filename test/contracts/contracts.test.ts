@@ -1,0 +1,109 @@
+// The contracts between the platform's services hold in every example, and each check catches the
+// breach it is written for.
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { exampleNames } from '../../examples/synth-all';
+import { exampleTemplate } from '../examples/helpers';
+import { synthPlatform } from '../util';
+import {
+  contractBreaches, platformNameOf, customResourcesFitLimits, fixedNamesCarryPlatformName, nothingPullsAnonymouslyFromDockerHub, oneEngine,
+  orderingIsExplicit, publishersMayPublish, tasksReadTheirSecrets,
+} from './contracts';
+
+/** Names derived from a name the user chose: the database's own log groups, named after its identifier. */
+const USER_DERIVED_NAMES = [/^\/aws\/rds\/instance\//];
+
+test.each(exampleNames())('%s keeps every contract between its services', (name) => {
+  const template = exampleTemplate(name) as { Resources: { [id: string]: any } };
+  expect(contractBreaches(template, platformNameOf(template), USER_DERIVED_NAMES)).toEqual([]);
+});
+
+test('with monitoring, a budget and backups, CloudWatch, AWS Budgets and EventBridge may all publish to the topic and use its key', () => {
+  const { template } = synthPlatform({
+    platformName: 'shop',
+    monitoring: {},
+    budget: { monthlyLimitUsd: 100 },
+    backup: { copyToRegion: 'us-west-2' },
+  });
+  const resources = template.toJSON().Resources;
+  expect(contractBreaches(template.toJSON() as any, 'shop')).toEqual([]);
+  const services = Object.values<any>(resources).filter((r) => r.Type === 'AWS::SNS::TopicPolicy')
+    .flatMap((p) => p.Properties.PolicyDocument.Statement).flatMap((s: any) => [s.Principal?.Service ?? []].flat());
+  expect(services).toEqual(expect.arrayContaining(['cloudwatch.amazonaws.com', 'budgets.amazonaws.com', 'events.amazonaws.com']));
+});
+
+describe('each check catches its breach', () => {
+  const topic = { Type: 'AWS::SNS::Topic', Properties: { KmsMasterKeyId: { 'Fn::GetAtt': ['Key', 'Arn'] } } };
+  const alarm = { Type: 'AWS::CloudWatch::Alarm', Properties: { AlarmActions: [{ Ref: 'Topic' }] } };
+  const allow = (service: string, actions: string[]) => ({ Effect: 'Allow', Principal: { Service: service }, Action: actions, Resource: '*' });
+
+  test('a topic policy that admits only AWS Budgets leaves CloudWatch alarms notifying nobody', () => {
+    const resources = {
+      Topic: topic,
+      Alarm: alarm,
+      Policy: { Type: 'AWS::SNS::TopicPolicy', Properties: { Topics: [{ Ref: 'Topic' }], PolicyDocument: { Statement: [allow('budgets.amazonaws.com', ['sns:Publish'])] } } },
+      Key: { Type: 'AWS::KMS::Key', Properties: { KeyPolicy: { Statement: [allow('cloudwatch.amazonaws.com', ['kms:Decrypt', 'kms:GenerateDataKey*'])] } } },
+    };
+    expect(publishersMayPublish(resources)).toEqual(['Alarm publishes to Topic, whose topic policy does not allow cloudwatch.amazonaws.com sns:Publish']);
+  });
+
+  test('a key that does not let the publisher use it', () => {
+    const resources = { Topic: topic, Alarm: alarm, Key: { Type: 'AWS::KMS::Key', Properties: { KeyPolicy: { Statement: [] } } } };
+    expect(publishersMayPublish(resources)).toEqual(['Alarm publishes to Topic, whose key Key does not let cloudwatch.amazonaws.com use it']);
+  });
+
+  test('a secret given to a task that its execution role cannot read, and one it can read but is not given', () => {
+    const resources = {
+      Given: { Type: 'AWS::SecretsManager::Secret', Properties: {} },
+      Extra: { Type: 'AWS::SecretsManager::Secret', Properties: {} },
+      Task: { Type: 'AWS::ECS::TaskDefinition', Properties: { ExecutionRoleArn: { 'Fn::GetAtt': ['Role', 'Arn'] }, ContainerDefinitions: [{ Name: 'app', Secrets: [{ Name: 'A', ValueFrom: { Ref: 'Given' } }] }] } },
+      Policy: { Type: 'AWS::IAM::Policy', Properties: { Roles: [{ Ref: 'Role' }], PolicyDocument: { Statement: [{ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: { Ref: 'Extra' } }] } } },
+    };
+    expect(tasksReadTheirSecrets(resources)).toEqual([
+      'Task is given Given, which its execution role Role cannot read',
+      'Task\'s execution role Role can read Extra, which no container is given',
+    ]);
+  });
+
+  test('a project applied by another image than the one that serves', () => {
+    const task = (name: string, image: string) => ({ Type: 'AWS::ECS::TaskDefinition', Properties: { ContainerDefinitions: [{ Name: name, Image: image }] } });
+    expect(oneEngine({ A: task('hasura', 'hasura/graphql-engine:v2.40.0'), B: task('hasura-project', 'x:v2.51.3.cli-migrations-v3') }))
+      .toEqual(['the project is applied by "x:v2.51.3.cli-migrations-v3", which no serving Hasura task runs']);
+  });
+
+  test('an image pulled from Docker Hub without credentials, and the names that are not Docker Hub', () => {
+    const task = (image: string) => ({ Type: 'AWS::ECS::TaskDefinition', Properties: { ContainerDefinitions: [{ Name: 'c', Image: image }] } });
+    expect(nothingPullsAnonymouslyFromDockerHub({ T: task('hasura/graphql-engine:v2.51.3') }))
+      .toEqual(['T/c pulls hasura/graphql-engine:v2.51.3 from Docker Hub without credentials']);
+    expect(nothingPullsAnonymouslyFromDockerHub({ T: task('docker.io/library/node:22') })).toHaveLength(1);
+    expect(nothingPullsAnonymouslyFromDockerHub({ T: task('public.ecr.aws/example/web:1') })).toEqual([]);
+    expect(nothingPullsAnonymouslyFromDockerHub({ T: task('localhost:5000/web:1') })).toEqual([]);
+  });
+
+  test('a real platform given a Docker Hub image of its own breaches it', () => {
+    const { template } = synthPlatform({ hasura: { image: ecs.ContainerImage.fromRegistry('hasura/graphql-engine:v2.51.3') } });
+    expect(nothingPullsAnonymouslyFromDockerHub(template.toJSON().Resources)).toHaveLength(1);
+  });
+
+  test('a fixed name without the platform name, which a second platform in the account would collide with', () => {
+    const resources = { Plan: { Type: 'AWS::Backup::BackupPlan', Properties: { BackupPlan: { BackupPlanName: 'Plan' } } } };
+    expect(fixedNamesCarryPlatformName(resources, 'shop')).toEqual(['Plan (AWS::Backup::BackupPlan) is named "Plan", without the platform name shop']);
+  });
+
+  test('a custom resource that may outlast CloudFormation\'s hour', () => {
+    expect(customResourcesFitLimits({ R: { Type: 'Custom::X', Properties: { ServiceTimeout: 7200 } } }))
+      .toEqual(['R sets ServiceTimeout 7200, above CloudFormation\'s 3600 seconds']);
+  });
+
+  test('tasks that do not wait for the NAT routes, and a budget that does not wait for its topic policy', () => {
+    const resources = {
+      Route: { Type: 'AWS::EC2::Route', Properties: { NatGatewayId: { Ref: 'Nat' } } },
+      Service: { Type: 'AWS::ECS::Service', Properties: {} },
+      Policy: { Type: 'AWS::SNS::TopicPolicy', Properties: { Topics: [{ Ref: 'Topic' }] } },
+      Budget: { Type: 'AWS::Budgets::Budget', Properties: { NotificationsWithSubscribers: [{ Subscribers: [{ Address: { Ref: 'Topic' } }] }] } },
+    };
+    expect(orderingIsExplicit(resources)).toEqual([
+      'Service does not wait for the NAT routes Route',
+      'Budget notifies a topic but does not wait for its topic policy Policy',
+    ]);
+  });
+});

@@ -1,0 +1,257 @@
+// The contracts AWS enforces between the services of a platform, checked on a synthesized template.
+// Each check names what AWS requires; a broken contract is a deploy or an outage that no shape test sees.
+type Resources = { [logicalId: string]: any };
+
+/** What a check found wrong, one line each; empty when the contract holds. */
+export type Breaches = string[];
+
+const refersTo = (value: unknown, logicalId: string) => JSON.stringify(value ?? null).includes(`"${logicalId}"`);
+const ofType = (resources: Resources, type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const asArray = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
+/** Whether `statement` allows `service` (a service principal) every action of `actions`. */
+function allowsService(statement: any, service: string, actions: string[]): boolean {
+  if (statement.Effect !== 'Allow') {
+    return false;
+  }
+  const principals = asArray(statement.Principal?.Service);
+  const granted = asArray<string>(statement.Action);
+  return principals.includes(service) && actions.every((action) =>
+    granted.some((g) => g === action || (g.endsWith('*') && action.startsWith(g.slice(0, -1)))));
+}
+
+/**
+ * Each publisher to an SNS topic may publish to it and use its key. A topic policy replaces SNS's
+ * default policy, so every publisher needs an Allow of its own (AWS Knowledge Center,
+ * "cloudwatch-receive-sns-for-alarm-trigger"), and an encrypted topic needs the publisher allowed
+ * kms:Decrypt and kms:GenerateDataKey* in the key policy (Amazon SNS Developer Guide, "Encryption at rest").
+ */
+export function publishersMayPublish(resources: Resources): Breaches {
+  const breaches: Breaches = [];
+  for (const [topicId, topic] of ofType(resources, 'AWS::SNS::Topic')) {
+    const publishers = new Map<string, string>();
+    for (const [id, alarm] of ofType(resources, 'AWS::CloudWatch::Alarm')) {
+      if (refersTo([alarm.Properties.AlarmActions, alarm.Properties.OKActions], topicId)) {
+        publishers.set('cloudwatch.amazonaws.com', id);
+      }
+    }
+    for (const [id, budget] of ofType(resources, 'AWS::Budgets::Budget')) {
+      if (refersTo(budget.Properties.NotificationsWithSubscribers, topicId)) {
+        publishers.set('budgets.amazonaws.com', id);
+      }
+    }
+    for (const [id, rule] of ofType(resources, 'AWS::Events::Rule')) {
+      if (refersTo(rule.Properties.Targets, topicId)) {
+        publishers.set('events.amazonaws.com', id);
+      }
+    }
+    for (const [id, vault] of ofType(resources, 'AWS::Backup::BackupVault')) {
+      if (refersTo(vault.Properties.Notifications, topicId)) {
+        publishers.set('backup.amazonaws.com', id);
+      }
+    }
+    const policies = ofType(resources, 'AWS::SNS::TopicPolicy').filter(([, p]) => refersTo(p.Properties.Topics, topicId));
+    const topicStatements = policies.flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+    const keyId = topic.Properties.KmsMasterKeyId?.['Fn::GetAtt']?.[0] ?? topic.Properties.KmsMasterKeyId?.Ref;
+    const keyStatements = keyId && resources[keyId] ? resources[keyId].Properties.KeyPolicy.Statement : undefined;
+    for (const [service, publisher] of publishers) {
+      if (policies.length > 0 && !topicStatements.some((s: any) => allowsService(s, service, ['sns:Publish']))) {
+        breaches.push(`${publisher} publishes to ${topicId}, whose topic policy does not allow ${service} sns:Publish`);
+      }
+      if (keyStatements && !keyStatements.some((s: any) => allowsService(s, service, ['kms:Decrypt', 'kms:GenerateDataKey']))) {
+        breaches.push(`${publisher} publishes to ${topicId}, whose key ${keyId} does not let ${service} use it`);
+      }
+    }
+  }
+  return breaches;
+}
+
+/**
+ * Every task can read exactly the secrets it is given: ECS fetches them with the task's execution role
+ * when the task starts (Amazon ECS Developer Guide, "Required IAM permissions for Amazon ECS secrets"),
+ * so the role needs secretsmanager:GetSecretValue on each, and no more secrets than those.
+ */
+export function tasksReadTheirSecrets(resources: Resources): Breaches {
+  const breaches: Breaches = [];
+  for (const [taskId, task] of ofType(resources, 'AWS::ECS::TaskDefinition')) {
+    const given = new Set<string>();
+    for (const container of task.Properties.ContainerDefinitions) {
+      for (const secret of container.Secrets ?? []) {
+        const secretId = JSON.stringify(secret.ValueFrom).match(/"(\w+)"/g)?.map((m) => m.slice(1, -1))
+          .find((id) => resources[id]?.Type === 'AWS::SecretsManager::Secret' || resources[id]?.Type === 'AWS::SecretsManager::SecretTargetAttachment');
+        if (secretId) {
+          given.add(secretId);
+        }
+      }
+    }
+    const roleId = task.Properties.ExecutionRoleArn?.['Fn::GetAtt']?.[0];
+    const statements = ofType(resources, 'AWS::IAM::Policy')
+      .filter(([, p]) => asArray(p.Properties.Roles).some((role: any) => role.Ref === roleId))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement)
+      .filter((s: any) => asArray<string>(s.Action).includes('secretsmanager:GetSecretValue'));
+    const readable = new Set(statements.flatMap((s: any) => asArray(s.Resource))
+      .map((r: any) => r.Ref ?? JSON.stringify(r)).filter((id: string) => resources[id] !== undefined));
+    for (const secretId of given) {
+      if (!readable.has(secretId)) {
+        breaches.push(`${taskId} is given ${secretId}, which its execution role ${roleId} cannot read`);
+      }
+    }
+    for (const secretId of readable) {
+      if (!given.has(secretId)) {
+        breaches.push(`${taskId}'s execution role ${roleId} can read ${secretId}, which no container is given`);
+      }
+    }
+  }
+  return breaches;
+}
+
+/**
+ * The engine that applies a Hasura project is the engine that serves it: a newer engine upgrades the
+ * metadata catalog, and an older one then refuses to start on it (hasura/graphql-engine#7768).
+ */
+export function oneEngine(resources: Resources): Breaches {
+  const images = (name: string) => ofType(resources, 'AWS::ECS::TaskDefinition')
+    .flatMap(([, t]) => t.Properties.ContainerDefinitions).filter((c: any) => c.Name === name).map((c: any) => JSON.stringify(c.Image));
+  const applying = images('hasura-project');
+  return applying.filter((image) => !images('hasura').includes(image))
+    .map((image) => `the project is applied by ${image}, which no serving Hasura task runs`);
+}
+
+/**
+ * Nothing pulls anonymously from Docker Hub: anonymous pulls are limited per source address, and every
+ * task behind the same NAT gateways shares that limit, so scale-outs and deploys fail with
+ * CannotPullContainerError (Docker Hub, "Usage and limits").
+ */
+export function nothingPullsAnonymouslyFromDockerHub(resources: Resources): Breaches {
+  return ofType(resources, 'AWS::ECS::TaskDefinition').flatMap(([taskId, task]) => task.Properties.ContainerDefinitions
+    .filter((c: any) => typeof c.Image === 'string' && isDockerHub(c.Image) && c.RepositoryCredentials === undefined)
+    .map((c: any) => `${taskId}/${c.Name} pulls ${c.Image} from Docker Hub without credentials`));
+}
+
+function isDockerHub(image: string): boolean {
+  const first = image.split('/')[0];
+  const registry = image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost') ? first : 'docker.io';
+  return registry === 'docker.io' || registry === 'registry-1.docker.io' || registry === 'index.docker.io';
+}
+
+/**
+ * Every fixed physical name carries the platform's name, so that two platforms in one account and
+ * region never collide. Names aws-cdk-lib generates from the stack and construct path (ending in an
+ * eight-digit hash) are unique already, and names derived from a name the user chose (an instance
+ * identifier) are exempt.
+ */
+export function fixedNamesCarryPlatformName(resources: Resources, platformName: string, exempt: RegExp[] = []): Breaches {
+  const nameProperties: { [type: string]: (properties: any) => unknown } = {
+    'AWS::Logs::LogGroup': (p) => p.LogGroupName,
+    'AWS::CloudWatch::Alarm': (p) => p.AlarmName,
+    'AWS::CloudWatch::Dashboard': (p) => p.DashboardName,
+    'AWS::Backup::BackupPlan': (p) => p.BackupPlan?.BackupPlanName,
+    'AWS::Backup::BackupVault': (p) => p.BackupVaultName,
+    'AWS::Budgets::Budget': (p) => p.Budget?.BudgetName,
+    'AWS::WAFv2::WebACL': (p) => p.Name,
+    'AWS::ServiceDiscovery::HttpNamespace': (p) => p.Name,
+  };
+  const breaches: Breaches = [];
+  for (const [id, resource] of Object.entries(resources)) {
+    const name = nameProperties[resource.Type]?.(resource.Properties);
+    const generated = typeof name === 'string' && /^[A-Za-z0-9]+[A-F0-9]{8}$/.test(name);
+    if (typeof name === 'string' && !generated && !name.includes(platformName) && !exempt.some((pattern) => pattern.test(name))) {
+      breaches.push(`${id} (${resource.Type}) is named ${JSON.stringify(name)}, without the platform name ${platformName}`);
+    }
+  }
+  return breaches;
+}
+
+/**
+ * Custom resources fit CloudFormation's limits: it waits at most an hour for one (ServiceTimeout is
+ * at most 3600 seconds), so the provider must give up before that, and a Lambda function runs at most
+ * 15 minutes.
+ */
+export function customResourcesFitLimits(resources: Resources): Breaches {
+  const breaches: Breaches = [];
+  for (const [id, resource] of Object.entries(resources)) {
+    if (resource.Type === 'AWS::CloudFormation::CustomResource' || String(resource.Type).startsWith('Custom::')) {
+      const serviceTimeout = Number(resource.Properties.ServiceTimeout ?? 3600);
+      if (serviceTimeout > 3600) {
+        breaches.push(`${id} sets ServiceTimeout ${serviceTimeout}, above CloudFormation's 3600 seconds`);
+      }
+      const waiter = waiterOf(resource, resources);
+      if (waiter !== undefined && waiter >= serviceTimeout) {
+        breaches.push(`${id}'s provider waits up to ${waiter} s, not less than its ServiceTimeout of ${serviceTimeout} s`);
+      }
+    }
+    if (resource.Type === 'AWS::Lambda::Function' && Number(resource.Properties.Timeout ?? 3) > 900) {
+      breaches.push(`${id} has a timeout above Lambda's 900 seconds`);
+    }
+  }
+  return breaches;
+}
+
+/** How long the waiter state machine of a custom resource's provider retries, in seconds, if it has one. */
+function waiterOf(resource: any, resources: Resources): number | undefined {
+  const providerFunction = resource.Properties.ServiceToken?.['Fn::GetAtt']?.[0];
+  const prefix = providerFunction?.replace(/frameworkonEvent[0-9A-F]{8}$/, '');
+  const machine = ofType(resources, 'AWS::StepFunctions::StateMachine').find(([machineId]) => prefix && machineId.startsWith(`${prefix}waiterstatemachine`));
+  if (!machine) {
+    return undefined;
+  }
+  const definition = JSON.stringify(machine[1].Properties.DefinitionString);
+  const retry = /\\"IntervalSeconds\\":(\d+),\\"MaxAttempts\\":(\d+),\\"BackoffRate\\":1/.exec(definition);
+  return retry ? Number(retry[1]) * Number(retry[2]) : undefined;
+}
+
+/**
+ * What must exist first is named in DependsOn, not left to the order CloudFormation happens to choose:
+ * tasks and the project task start only once the private subnets route through NAT (they pull images
+ * and secrets through it); a budget that notifies a topic only once the topic policy lets AWS Budgets
+ * publish (AWS Budgets checks it when the notification is created); the project applies only once the
+ * database exists.
+ */
+export function orderingIsExplicit(resources: Resources): Breaches {
+  const breaches: Breaches = [];
+  const natRoutes = ofType(resources, 'AWS::EC2::Route')
+    .filter(([, r]) => r.Properties.NatGatewayId !== undefined || r.Properties.InstanceId !== undefined).map(([id]) => id);
+  const dependsOn = (resource: any) => asArray<string>(resource.DependsOn);
+  for (const [id, resource] of [...ofType(resources, 'AWS::ECS::Service'), ...ofType(resources, 'Custom::HasuraProjectDeployment')]) {
+    const missing = natRoutes.filter((route) => !dependsOn(resource).includes(route));
+    if (missing.length > 0) {
+      breaches.push(`${id} does not wait for the NAT routes ${missing.join(', ')}`);
+    }
+  }
+  for (const [id, resource] of ofType(resources, 'Custom::HasuraProjectDeployment')) {
+    const database = ofType(resources, 'AWS::RDS::DBInstance').map(([dbId]) => dbId);
+    if (!database.every((dbId) => dependsOn(resource).includes(dbId))) {
+      breaches.push(`${id} does not wait for the database`);
+    }
+  }
+  for (const [id, budget] of ofType(resources, 'AWS::Budgets::Budget')) {
+    for (const [policyId, policy] of ofType(resources, 'AWS::SNS::TopicPolicy')) {
+      const topicIds = asArray<any>(policy.Properties.Topics).map((t) => t.Ref);
+      if (topicIds.some((topicId) => refersTo(budget.Properties.NotificationsWithSubscribers, topicId)) && !dependsOn(budget).includes(policyId)) {
+        breaches.push(`${id} notifies a topic but does not wait for its topic policy ${policyId}`);
+      }
+    }
+  }
+  return breaches;
+}
+
+/** Every contract above, for a platform named `platformName`. */
+export function contractBreaches(template: { Resources: Resources }, platformName: string, exemptNames: RegExp[] = []): Breaches {
+  const resources = template.Resources;
+  return [
+    ...publishersMayPublish(resources),
+    ...tasksReadTheirSecrets(resources),
+    ...oneEngine(resources),
+    ...nothingPullsAnonymouslyFromDockerHub(resources),
+    ...fixedNamesCarryPlatformName(resources, platformName, exemptNames),
+    ...customResourcesFitLimits(resources),
+    ...orderingIsExplicit(resources),
+  ];
+}
+
+/** The platform's name, read from its Hasura log group `/ecs/<platformName>/hasura`. */
+export function platformNameOf(template: { Resources: { [id: string]: any } }): string {
+  const group = Object.values<any>(template.Resources).map((r) => r.Properties?.LogGroupName)
+    .find((name) => typeof name === 'string' && /^\/ecs\/[^/]+\/hasura$/.test(name));
+  return group.split('/')[2];
+}
