@@ -50,7 +50,7 @@ function acknowledgements(scope: IConstruct): Acknowledgement[] {
   return found;
 }
 
-/** Rule ids the platform acknowledges, in all its configurations exercised below. */
+/** Rule ids the platform acknowledges, in all its configurations exercised below, and those the examples acknowledge. */
 const ACKNOWLEDGED_RULES = [
   'AwsSolutions-CFR1',
   'AwsSolutions-CFR2',
@@ -123,6 +123,22 @@ const ACKNOWLEDGED_RULES = [
   'NIST.800.53.R5-SecretsManagerRotationEnabled',
   'NIST.800.53.R5-VPCFlowLogsEnabled',
   'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW',
+  // aws-cdk-lib's CodePipeline in the pipeline example, acknowledged by examples/pipeline/compliance.ts:
+  // the artifact grants, each build project's own logs and reports, asset publishing and self-mutation.
+  'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+  'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
+  'AwsSolutions-IAM5[Resource::<PipelineArtifactsBucketAEA9A052.Arn>/*]',
+  'AwsSolutions-IAM5[Resource::arn:*:iam::111111111111:role/*]',
+  'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:codebuild:us-east-1:111111111111:report-group/*]',
+  'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:us-east-1:111111111111:log-group:/aws/codebuild/*]',
+  ...['PipelineBuildSynthCdkBuildProject6BEFA8E6', 'PipelineDevSmokeCheckB5531BBC', 'PipelineProdSmokeCheck8441D5AC',
+    'PipelineUpdatePipelineSelfMutationDAA41400'].flatMap((project) => [
+    `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:codebuild:us-east-1:111111111111:report-group/<${project}>-*]`,
+    `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:us-east-1:111111111111:log-group:/aws/codebuild/<${project}>:*]`,
+  ]),
+  'HIPAA.Security-CodeBuildProjectSourceRepoUrl',
+  'HIPAA.Security-S3BucketVersioningEnabled',
+  'NIST.800.53.R5-S3BucketVersioningEnabled',
 ];
 
 /** A platform with every opt-out, so that the conditional acknowledgements show up too. */
