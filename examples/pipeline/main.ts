@@ -4,10 +4,13 @@
 // each deployment a smoke check calls Hasura's /healthz and one GraphQL query through that stage's load
 // balancer; a failure fails the stage, so nothing reaches prod that dev did not answer.
 //
-// Copy this file into your own repository. It assumes that repository holds, at its root:
+// Copy this file into your own repository, with compliance.ts if you run rule packs, and with the
+// stages' props (developmentProps() and productionProps() of the hasura-blog-dev and hasura-blog-prod
+// examples) pointing the Next.js image at web/. It assumes that repository holds, at its root:
 //   package.json, package-lock.json  cdk-hasura-nextjs, aws-cdk-lib and constructs; aws-cdk, typescript
 //                                    and ts-node as dev dependencies; a `build` script (e.g. `tsc --noEmit`)
 //   cdk.json                         `"app": "npx ts-node --prefer-ts-exts pipeline.ts"`
+//   cdk.context.json                 the dev and prod accounts' Availability Zones, which the build cannot look up
 //   pipeline.ts                      this file, importing from 'cdk-hasura-nextjs' instead of '../../src'
 //   web/                             the Next.js app with its Dockerfile (here: ../nextjs-app)
 //   hasura/                          the Hasura project, `hasura init` layout (here: ../hasura-project)
