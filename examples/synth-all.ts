@@ -1,12 +1,19 @@
 // Synthesizes every example app into examples/<name>/cdk.out, offline: no AWS account, no Docker.
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, Stage } from 'aws-cdk-lib';
 import { HasuraNextjsPlatform } from '../src';
 import { exampleApp } from './example-app';
 
 interface ExampleModule {
   createStack(app: App): Stack;
+}
+
+/** The modeled monthly cost of one stack's platform, in whole US dollars. */
+export interface PlatformCost {
+  /** The stack's path under the example's stack, e.g. `Dev/HasuraBlog`; empty for the example's stack itself. */
+  readonly path: string;
+  readonly monthlyUsd: number;
 }
 
 /** Names of the example folders that hold a CDK app. */
@@ -16,17 +23,49 @@ export function exampleNames(): string[] {
     .sort();
 }
 
-/** The modeled monthly cost of the platform in `stack`, in whole US dollars. */
-export function modeledMonthlyUsd(stack: Stack): number {
-  const platform = stack.node.findAll().find((c): c is HasuraNextjsPlatform => c instanceof HasuraNextjsPlatform);
-  if (!platform) {
-    throw new Error(`${stack.stackName} has no HasuraNextjsPlatform`);
-  }
-  return Math.round(platform.costEstimate().totalMonthlyUsd);
+/**
+ * The stacks at or under `stack` that hold a HasuraNextjsPlatform: the stack itself, or the stacks of
+ * the stages it holds, such as a pipeline's.
+ */
+export function platformStacks(stack: Stack): Stack[] {
+  const holders = new Set(stack.node.findAll()
+    .filter((c) => c instanceof HasuraNextjsPlatform)
+    .map((platform) => Stack.of(platform)));
+  return [...holders];
 }
 
-/** Synthesizes one example into examples/<name>/cdk.out; returns its template file and modeled cost. */
-export function synthExample(name: string): { templateFile: string; monthlyUsd: number } {
+/** The modeled monthly cost of every platform at or under `stack`, in whole US dollars. */
+export function platformCosts(stack: Stack): PlatformCost[] {
+  const costs = platformStacks(stack).map((holder) => {
+    const platform = holder.node.findAll().find((c): c is HasuraNextjsPlatform => c instanceof HasuraNextjsPlatform && Stack.of(c) === holder)!;
+    return { path: relativePath(stack, holder), monthlyUsd: Math.round(platform.costEstimate().totalMonthlyUsd) };
+  });
+  if (costs.length === 0) {
+    throw new Error(`${stack.stackName} has no HasuraNextjsPlatform`);
+  }
+  return costs;
+}
+
+/** The modeled monthly cost of every platform at or under `stack` together, in whole US dollars. */
+export function modeledMonthlyUsd(stack: Stack): number {
+  return platformCosts(stack).reduce((sum, cost) => sum + cost.monthlyUsd, 0);
+}
+
+/** `$106/month`, or for several platforms `$302/month (Dev $106 + Prod $196)`. */
+export function costLine(costs: PlatformCost[]): string {
+  const total = `$${costs.reduce((sum, cost) => sum + cost.monthlyUsd, 0)}/month`;
+  if (costs.length === 1 && costs[0].path === '') {
+    return total;
+  }
+  return `${total} (${costs.map((cost) => `${cost.path.split('/')[0]} $${cost.monthlyUsd}`).join(' + ')})`;
+}
+
+function relativePath(root: Stack, stack: Stack): string {
+  return stack === root ? '' : stack.node.path.slice(root.node.path.length + 1);
+}
+
+/** Synthesizes one example into examples/<name>/cdk.out; returns its template file and its platforms' modeled costs. */
+export function synthExample(name: string): { templateFile: string; costs: PlatformCost[] } {
   const outdir = path.join(__dirname, name, 'cdk.out');
   fs.rmSync(outdir, { recursive: true, force: true });
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -34,7 +73,7 @@ export function synthExample(name: string): { templateFile: string; monthlyUsd: 
   const app = exampleApp(outdir);
   const stack = example.createStack(app);
   app.synth();
-  return { templateFile: path.join(outdir, stack.templateFile), monthlyUsd: modeledMonthlyUsd(stack) };
+  return { templateFile: path.join(Stage.of(stack)!.outdir, stack.templateFile), costs: platformCosts(stack) };
 }
 
 /** What the reference architecture estimated for the topologies that rebuild it. */
@@ -43,26 +82,26 @@ const REFERENCE_ESTIMATES: { [name: string]: string } = {
   'hasura-blog-https': '$125-150/month',
 };
 
-/** The README's cost table: each example's modeled monthly cost, beside the reference's estimate. */
-export function costTable(monthlyUsd: Map<string, number>): string {
+/** The README's cost table: each example's modeled monthly cost (`costLine`), beside the reference's estimate. */
+export function costTable(costLines: Map<string, string>): string {
   return [
     '| example | reference estimate | modeled |',
     '| --- | --- | --- |',
-    ...[...monthlyUsd].map(([name, usd]) => `| \`${name}\` | ${REFERENCE_ESTIMATES[name] ?? '-'} | $${usd}/month |`),
+    ...[...costLines].map(([name, line]) => `| \`${name}\` | ${REFERENCE_ESTIMATES[name] ?? '-'} | ${line} |`),
   ].join('\n');
 }
 
 if (require.main === module) {
-  const costs = new Map<string, number>();
+  const table = new Map<string, string>();
   for (const name of exampleNames()) {
     const started = Date.now();
-    const { templateFile: template, monthlyUsd } = synthExample(name);
+    const { templateFile: template, costs } = synthExample(name);
     const bytes = fs.statSync(template).size;
     const resources = Object.keys(JSON.parse(fs.readFileSync(template, 'utf8')).Resources).length;
-    console.log(`${name}: ${path.relative(process.cwd(), template)} (${resources} resources, ${bytes} bytes, ${Date.now() - started} ms) $${monthlyUsd}/month`);
-    costs.set(name, monthlyUsd);
+    console.log(`${name}: ${path.relative(process.cwd(), template)} (${resources} resources, ${bytes} bytes, ${Date.now() - started} ms) ${costLine(costs)}`);
+    table.set(name, costLine(costs));
   }
   if (process.argv.includes('--cost-table')) {
-    console.log(`\nThe README's cost table:\n\n${costTable(costs)}`);
+    console.log(`\nThe README's cost table:\n\n${costTable(table)}`);
   }
 }

@@ -6,9 +6,8 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
-import { exampleNames } from '../examples/synth-all';
 import { HasuraService, NextjsService, PlatformDatabase, PlatformLoadBalancer } from '../src';
-import { exampleTemplate } from './examples/helpers';
+import { examplePlatformTemplates, exampleTemplate } from './examples/helpers';
 import { containerNamed, environmentOf, groupIdOf, ingressRules, NEXTJS_IMAGE, onlyResource, synthPlatform, testStack } from './util';
 
 const MAX_POOL_SIZE = 50;
@@ -35,8 +34,7 @@ function envOf(template: { [key: string]: any }, name: string): { [name: string]
   return environmentOf(taskDefinition.Properties.ContainerDefinitions.find((c: any) => c.Name === name));
 }
 
-describe.each(exampleNames())('example %s at runtime', (name) => {
-  const template = exampleTemplate(name);
+describe.each(examplePlatformTemplates())('example %s at runtime', (_label, template) => {
   const resources = Object.values<any>(template.Resources);
   const [hasuraServiceId, hasuraService] = serviceRunning(template, 'hasura');
   const [nextjsServiceId, nextjsService] = serviceRunning(template, 'nextjs');

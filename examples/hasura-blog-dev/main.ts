@@ -7,16 +7,12 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { HasuraNextjsPlatform, HasuraProject } from '../../src';
+import { HasuraNextjsPlatform, HasuraNextjsPlatformProps, HasuraProject } from '../../src';
 import { exampleApp } from '../example-app';
 
-export function createStack(app: App): Stack {
-  const stack = new Stack(app, 'HasuraBlogDev', {
-    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: 'us-east-1' },
-    description: 'Hasura Blog development: low-cost single-NAT variant',
-  });
-
-  new HasuraNextjsPlatform(stack, 'Platform', {
+/** The development settings of the platform. */
+export function developmentProps(): HasuraNextjsPlatformProps {
+  return {
     platformName: 'hasura-blog-dev',
     network: { availabilityZones: ['us-east-1a', 'us-east-1b'], natGateways: 1 },
     loadBalancer: { deletionProtection: false },
@@ -34,7 +30,16 @@ export function createStack(app: App): Stack {
     },
     database: { multiAz: false, deletionProtection: false },
     logRetention: logs.RetentionDays.THREE_DAYS,
+  };
+}
+
+/** The development stack; `props` defaults to {@link developmentProps}. */
+export function createStack(app: App, props: HasuraNextjsPlatformProps = developmentProps()): Stack {
+  const stack = new Stack(app, 'HasuraBlogDev', {
+    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: 'us-east-1' },
+    description: 'Hasura Blog development: low-cost single-NAT variant',
   });
+  new HasuraNextjsPlatform(stack, 'Platform', props);
   return stack;
 }
 

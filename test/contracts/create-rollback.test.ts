@@ -4,7 +4,7 @@
 // protected or a bucket that already holds objects (the stack then ends in ROLLBACK_FAILED); and a
 // retained resource with a fixed name makes the retry fail with "already exists".
 import { exampleNames } from '../../examples/synth-all';
-import { exampleTemplate } from '../examples/helpers';
+import { exampleTemplate, synthesizedExample } from '../examples/helpers';
 import { synthPlatform } from '../util';
 
 type Resources = { [logicalId: string]: any };
@@ -78,6 +78,9 @@ function createRollbackFailures(resources: Resources): string[] {
 
 test.each(exampleNames())('%s: a failed first deploy rolls back clean and can be retried', (name) => {
   expect(createRollbackFailures(exampleTemplate(name).Resources)).toEqual([]);
+  for (const [label, template] of Object.entries(synthesizedExample(name).platformTemplates)) {
+    expect([label, createRollbackFailures(template.Resources)]).toEqual([label, []]);
+  }
 });
 
 test('the protection that is turned on after creation is removed again before the protected resources are deleted', () => {

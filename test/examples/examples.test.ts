@@ -1,5 +1,7 @@
-// Every example app synthesizes, matches its committed snapshot (asset hashes scrubbed) and keeps
-// secrets out of the template.
+// Every example app synthesizes, also with the CDK CLI offline (its lookups answered by committed
+// context), matches its committed snapshot (asset hashes scrubbed) and keeps secrets out of the template.
+import * as fs from 'fs';
+import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as backup from 'aws-cdk-lib/aws-backup';
@@ -19,6 +21,12 @@ describe.each(names)('example %s', (name) => {
 
   test('matches its snapshot', () => {
     expect(scrubHashes(template)).toMatchSnapshot();
+  });
+
+  test('synthesizes offline with the CLI: its cdk.context.json answers every context lookup', () => {
+    const contextFile = path.join(__dirname, '..', '..', 'examples', name, 'cdk.context.json');
+    const committed = fs.existsSync(contextFile) ? Object.keys(JSON.parse(fs.readFileSync(contextFile, 'utf8'))) : [];
+    expect(synthesizedExample(name).missingContext.filter((key) => !committed.includes(key))).toEqual([]);
   });
 });
 

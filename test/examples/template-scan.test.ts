@@ -1,6 +1,6 @@
 // Scans every example template, and the default platform, for the ways secrets and admin surfaces leak.
 import { Template } from 'aws-cdk-lib/assertions';
-import { exampleTemplate } from './helpers';
+import { examplePlatformTemplates, exampleTemplate, synthesizedExample } from './helpers';
 import { exampleNames } from '../../examples/synth-all';
 import { CONSOLE_PORT, PUBLIC_HASURA_PATHS } from '../../src/edge/load-balancer-checks';
 import { SECRET_LIKE_NAME } from '../../src/services/container-service';
@@ -11,10 +11,14 @@ const SECRET_LIKE = /SECRET|PASSWORD|TOKEN|JWT|DATABASE_URL/i;
 /** scheme://user:password@host */
 const URL_WITH_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^/\s:@"]+:[^@\s"/]+@/i;
 
-const templates: Array<[string, { [key: string]: any }]> = [
-  ...exampleNames().map((name) => [name, exampleTemplate(name)] as [string, { [key: string]: any }]),
-  ['default platform', synthPlatform().template.toJSON()],
-];
+type Labelled = Array<[string, { [key: string]: any }]>;
+
+/** Every stack that holds a platform: each example's, a pipeline's stages', and the default platform's. */
+const platformTemplates: Labelled = [...examplePlatformTemplates(), ['default platform', synthPlatform().template.toJSON()]];
+/** The examples' own stacks that hold no platform, such as a pipeline's. */
+const otherTemplates: Labelled = exampleNames()
+  .filter((name) => synthesizedExample(name).platformTemplates[name] === undefined)
+  .map((name) => [name, exampleTemplate(name)]);
 
 function resourcesOf(template: { [key: string]: any }, type: string): any[] {
   return Object.values(template.Resources).filter((r: any) => r.Type === type);
@@ -29,7 +33,7 @@ test('the scanner patterns match what they must', () => {
   }
 });
 
-describe.each(templates)('%s', (_name, template) => {
+describe.each([...platformTemplates, ...otherTemplates])('%s', (_name, template) => {
   test('no secret-like name in any plain container environment', () => {
     for (const taskDefinition of resourcesOf(template, 'AWS::ECS::TaskDefinition')) {
       for (const container of taskDefinition.Properties.ContainerDefinitions) {
@@ -62,6 +66,9 @@ describe.each(templates)('%s', (_name, template) => {
     expect(rules.filter((r) => r.fromPort === CONSOLE_PORT && (r.cidr === '0.0.0.0/0' || r.cidr === '::/0'))).toEqual([]);
   });
 
+});
+
+describe.each(platformTemplates)('%s', (_name, template) => {
   test('no Hasura admin API is reachable through the public listeners', () => {
     const listeners = Object.entries(template.Resources).filter(([, r]: [string, any]) => r.Type === 'AWS::ElasticLoadBalancingV2::Listener');
     const publicListeners = listeners.filter(([, r]: [string, any]) => r.Properties.Port !== CONSOLE_PORT).map(([id]) => id);
