@@ -14,7 +14,7 @@ import { PlatformCdn } from './edge/cdn';
 import { validateCdnOptions } from './edge/cdn-checks';
 import { PlatformCdnOptions } from './edge/cdn-options';
 import { PlatformLoadBalancer } from './edge/load-balancer';
-import { validateDomainOptions, validateLoadBalancerOptions } from './edge/load-balancer-checks';
+import { RESTIFIED_PATH_PATTERN, validateDomainOptions, validateLoadBalancerOptions } from './edge/load-balancer-checks';
 import { PlatformDomainOptions, PlatformLoadBalancerOptions } from './edge/load-balancer-options';
 import { PlatformWebAcl } from './edge/web-acl';
 import { checkCloudFrontRegion, validateWebAclOptions } from './edge/web-acl-checks';
@@ -22,11 +22,12 @@ import { PlatformWebAclOptions, WebAclScope } from './edge/web-acl-options';
 import { validateHasuraOptions } from './hasura/hasura-checks';
 import { HasuraOptions } from './hasura/hasura-options';
 import { HasuraService } from './hasura/hasura-service';
-import { hasuraDatabaseDemand } from './hasura/pool-budget';
+import { hasuraDatabaseDemands } from './hasura/pool-budget';
 import { PlatformNetwork } from './network/network';
 import { PlatformNetworkOptions } from './network/network-options';
 import { planNetwork } from './network/network-plan';
 import { validateNextjsOptions } from './nextjs/nextjs-checks';
+import { DEFAULT_HEALTH_CHECK_PATH, NEXTJS_PORT, nextjsInternalUrl } from './nextjs/nextjs-environment';
 import { NextjsOptions } from './nextjs/nextjs-options';
 import { NextjsService } from './nextjs/nextjs-service';
 import { PlatformBackup } from './operations/backup';
@@ -274,6 +275,9 @@ export class HasuraNextjsPlatform extends Construct {
       database: this.database,
       connectionBudget: this.connectionBudget,
       corsDomains: [this.siteUrl],
+      // Next.js joins the cluster's Service Connect namespace under this URL: Hasura calls it inside the VPC.
+      nextjsInternalUrl: nextjsInternalUrl(props.nextjs.containerPort ?? NEXTJS_PORT),
+      requestTimeout: this.ingress.idleTimeout,
       logGroupName: `/ecs/${this.platformName}/hasura`,
       logRetention: props.logRetention,
       encryptionKey,
@@ -290,7 +294,7 @@ export class HasuraNextjsPlatform extends Construct {
       logRetention: props.logRetention,
       encryptionKey,
     });
-    this.services = [this.hasura, this.nextjs];
+    this.services = [...this.hasura.callers, this.nextjs];
 
     if (props.hasura?.enableExecuteCommand) {
       this.acknowledgeExecLogGrant();
@@ -431,7 +435,7 @@ export class HasuraNextjsPlatform extends Construct {
 
 /** Every client of the database among the platform's services, from their options. */
 function databaseDemands(props: HasuraNextjsPlatformProps): DatabaseDemand[] {
-  return [hasuraDatabaseDemand(props.hasura ?? {}, 'hasura')];
+  return hasuraDatabaseDemands(props.hasura ?? {}, 'hasura');
 }
 
 /** Checks every prop before anything is created, so bad input never yields a half-built tree. */
@@ -460,6 +464,12 @@ function validatePlatformProps(scope: Construct, props: HasuraNextjsPlatformProp
   if (props.nextjs.exposeJwtSigningKey && props.hasura?.jwt && props.hasura.jwt.signingKeyField === undefined) {
     invalid('nextjs.exposeJwtSigningKey', true, 'hasura.jwt names no signingKeyField, so there is no signing key to give Next.js.');
   }
+  if (props.nextjs.exposeJwtSigningKey && props.hasura?.authHook) {
+    invalid('nextjs.exposeJwtSigningKey', true, 'With hasura.authHook, Hasura verifies no JWTs, so there is no signing key to give Next.js.');
+  }
+  if (props.hasura?.restifiedEndpoints) {
+    checkRoutesStayWithNextjs(props.nextjs);
+  }
   validateLoadBalancerOptions(props.loadBalancer ?? {}, 'loadBalancer');
   validateDomainOptions(props.domain, 'domain');
   validateMonitoringOptions(props.monitoring ?? {}, 'monitoring');
@@ -470,6 +480,26 @@ function validatePlatformProps(scope: Construct, props: HasuraNextjsPlatformProp
     validateBackupOptions(props.backup, 'backup', Stack.of(scope));
   }
   validateEdgeProps(Stack.of(scope), props);
+}
+
+/** With RESTified endpoints routed to Hasura, no route that the app names as its own may fall under them. */
+function checkRoutesStayWithNextjs(nextjs: NextjsOptions): void {
+  const hasuraPrefix = RESTIFIED_PATH_PATTERN.replace(/\*$/, '');
+  const taken = (route: string) => `${route.replace(/\/+$/, '')}/`.startsWith(hasuraPrefix);
+  for (const route of nextjs.apiRoutes ?? []) {
+    if (Token.isUnresolved(route) || !route.startsWith('/')) {
+      invalid('nextjs.apiRoutes', route, 'List path prefixes of the app that start with "/", e.g. "/api/auth".');
+    }
+    if (taken(route)) {
+      invalid('nextjs.apiRoutes', route, `hasura.restifiedEndpoints routes ${RESTIFIED_PATH_PATTERN} to Hasura, which would take`
+        + ' this route of the app: move the route, or leave hasura.restifiedEndpoints off.');
+    }
+  }
+  const healthCheckPath = nextjs.healthCheckPath ?? DEFAULT_HEALTH_CHECK_PATH;
+  if (!Token.isUnresolved(healthCheckPath) && taken(healthCheckPath)) {
+    invalid('nextjs.healthCheckPath', healthCheckPath, `hasura.restifiedEndpoints routes ${RESTIFIED_PATH_PATTERN} to Hasura,`
+      + ' so the load balancer would check Hasura instead of Next.js: use a path outside it.');
+  }
 }
 
 /** Checks the CDN and web ACL props against each other and the rest. */

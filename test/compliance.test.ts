@@ -192,6 +192,9 @@ function once(make: () => App): () => App {
 const apps: Array<[string, () => App]> = [...exampleNames().map((name) => [name, once(() => appOf(name))] as [string, () => App]),
   ['every opt-out', once(optOutApp)], ['restored from a snapshot', once(restoredApp)]];
 
+/** The id of aws-cdk-lib's singleton function behind AwsCustomResource. */
+const AWS_CUSTOM_RESOURCE_FUNCTION_ID = 'AWS679f53fac002430cb0da5b7982bd2287';
+
 describe.each(apps)('%s', (_name, makeApp) => {
   test('has no unacknowledged finding in any of the three packs', () => {
     const app = makeApp();
@@ -208,7 +211,9 @@ describe.each(apps)('%s', (_name, makeApp) => {
 
   test('acknowledges on resources, never on the stack or the whole platform, with specific reasons', () => {
     for (const acknowledgement of acknowledgements(makeApp())) {
-      expect(acknowledgement.path.split('/').length).toBeGreaterThan(2);
+      // aws-cdk-lib puts the one function behind every AwsCustomResource at the stack's root, and nowhere else.
+      const depth = acknowledgement.path.endsWith(`/${AWS_CUSTOM_RESOURCE_FUNCTION_ID}`) ? 3 : acknowledgement.path.split('/').length;
+      expect(depth).toBeGreaterThan(2);
       expect(acknowledgement.reason.length).toBeGreaterThan(60);
     }
   });

@@ -98,11 +98,12 @@ describe('HasuraNextjsPlatform defaults', () => {
 
   test('every secret reaches the containers as an ECS secret', () => {
     expect(secretNamesOf(containerNamed(template, 'hasura'))).toEqual([
-      'HASURA_GRAPHQL_ADMIN_SECRET', 'HASURA_GRAPHQL_JWT_SECRET', 'PLATFORM_DB_PASSWORD', 'PLATFORM_DB_USER',
+      'HASURA_GRAPHQL_ADMIN_SECRET', 'HASURA_GRAPHQL_JWT_SECRET', 'HASURA_WEBHOOK_SECRET', 'PLATFORM_DB_PASSWORD', 'PLATFORM_DB_USER',
     ]);
-    // Least privilege: no Hasura admin secret, no JWT signing key unless asked for by name.
+    // Least privilege: no Hasura admin secret, no JWT signing key unless asked for by name; the webhook
+    // secret, which only proves that a call comes from Hasura.
     expect(secretNamesOf(containerNamed(template, 'nextjs'))).toEqual([
-      'NEXTAUTH_SECRET',
+      'HASURA_WEBHOOK_SECRET', 'NEXTAUTH_SECRET',
     ]);
   });
 
@@ -115,7 +116,7 @@ describe('HasuraNextjsPlatform defaults', () => {
 
   test('the JWT secret is Hasura JWT config; Next.js signs with its key only when asked for by name', () => {
     const { template: exposed } = synthPlatform({ nextjs: { image: NEXTJS_IMAGE, exposeJwtSigningKey: true, exposeHasuraAdminSecret: true } });
-    expect(secretNamesOf(containerNamed(exposed, 'nextjs'))).toEqual(['HASURA_GRAPHQL_ADMIN_SECRET', 'JWT_SECRET', 'NEXTAUTH_SECRET']);
+    expect(secretNamesOf(containerNamed(exposed, 'nextjs'))).toEqual(['HASURA_GRAPHQL_ADMIN_SECRET', 'HASURA_WEBHOOK_SECRET', 'JWT_SECRET', 'NEXTAUTH_SECRET']);
     const jwtSecrets = Object.values(exposed.findResources('AWS::SecretsManager::Secret'))
       .filter((s) => s.Properties.GenerateSecretString?.GenerateStringKey === 'key');
     expect(jwtSecrets).toHaveLength(1);
@@ -142,12 +143,12 @@ describe('HasuraNextjsPlatform defaults', () => {
     expect(onlyResource(template, 'Custom::DeletionProtection').Properties.ProtectLoadBalancer).toBe('true');
   });
 
-  test('target groups: Next.js 3000 on "/", Hasura 8080 on "/healthz", IP targets, 30 s deregistration', () => {
+  test('target groups: Next.js 3000 on "/api/health", Hasura 8080 on "/healthz", IP targets, 30 s deregistration', () => {
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
       Port: 3000,
       Protocol: 'HTTP',
       TargetType: 'ip',
-      HealthCheckPath: '/',
+      HealthCheckPath: '/api/health',
       TargetGroupAttributes: Match.arrayWith([{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }]),
     });
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
@@ -187,8 +188,9 @@ describe('HasuraNextjsPlatform with user-provided parts', () => {
     const adminSecret = secretsmanager.Secret.fromSecretNameV2(stack, 'Admin', 'prod/hasura/admin');
     const jwtSecret = secretsmanager.Secret.fromSecretNameV2(stack, 'Jwt', 'prod/hasura/jwt');
     const nextAuthSecret = secretsmanager.Secret.fromSecretNameV2(stack, 'NextAuth', 'prod/nextauth');
+    const webhookSecret = secretsmanager.Secret.fromSecretNameV2(stack, 'Webhook', 'prod/hasura/webhook');
     new HasuraNextjsPlatform(stack, 'Platform', minimalProps({
-      hasura: { adminSecret, jwt: { secret: jwtSecret } },
+      hasura: { adminSecret, jwt: { secret: jwtSecret }, webhookSecret },
       nextjs: { image: ecs.ContainerImage.fromRegistry('web:1'), nextAuthSecret, exposeHasuraAdminSecret: true },
     }));
     const template = Template.fromStack(stack);
@@ -196,7 +198,11 @@ describe('HasuraNextjsPlatform with user-provided parts', () => {
     expect(generated).toHaveLength(1); // only the database credentials
     expect(generated[0].Properties.GenerateSecretString.SecretStringTemplate).toBe('{"username":"postgres"}');
     // A JWKS configuration has no shared key, so Next.js gets no JWT_SECRET.
-    expect(secretNamesOf(containerNamed(template, 'nextjs'))).toEqual(['HASURA_GRAPHQL_ADMIN_SECRET', 'NEXTAUTH_SECRET']);
+    expect(secretNamesOf(containerNamed(template, 'nextjs'))).toEqual(['HASURA_GRAPHQL_ADMIN_SECRET', 'HASURA_WEBHOOK_SECRET', 'NEXTAUTH_SECRET']);
+    const webhookSecretArn = stack.resolve(webhookSecret.secretArn);
+    for (const name of ['hasura', 'nextjs']) {
+      expect(containerNamed(template, name).Secrets.find((s: any) => s.Name === 'HASURA_WEBHOOK_SECRET').ValueFrom).toEqual(webhookSecretArn);
+    }
   });
 
   test('passes extra environment and secrets to each service', () => {

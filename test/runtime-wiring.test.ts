@@ -141,9 +141,14 @@ describe('defaults', () => {
       },
     });
     template.hasResourceProperties('AWS::ECS::Service', {
-      ServiceConnectConfiguration: { Enabled: true, Namespace: namespaceArn, Services: Match.absent() },
+      ServiceConnectConfiguration: {
+        Enabled: true,
+        Namespace: namespaceArn,
+        Services: [{ PortName: 'nextjs', DiscoveryName: 'nextjs', ClientAliases: [{ DnsName: 'nextjs', Port: 3000 }] }],
+      },
     });
     expect(platform.hasura.internalGraphqlUrl).toBe('http://hasura:8080/v1/graphql');
+    expect(platform.nextjs.internalUrl).toBe('http://nextjs:3000');
   });
 
   test('Next.js starts after Hasura, whose Service Connect endpoint it resolves', () => {

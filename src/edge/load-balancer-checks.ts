@@ -5,6 +5,9 @@ import { checkDurationSeconds, checkInteger, invalid } from '../private/validati
 /** Paths of Hasura that the public listeners route to it; every other path goes to Next.js. */
 export const PUBLIC_HASURA_PATHS = ['/v1/graphql', '/v1beta1/relay', '/healthz'];
 
+/** Where Hasura serves its RESTified endpoints, when they are routed to it. */
+export const RESTIFIED_PATH_PATTERN = '/api/rest/*';
+
 /** The port of the Hasura console listener. */
 export const CONSOLE_PORT = 8080;
 

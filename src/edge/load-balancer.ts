@@ -8,7 +8,7 @@ import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { CONSOLE_BEHIND_CDN, CONSOLE_PORT, PUBLIC_HASURA_PATHS, validateDomainOptions, validateBehindCloudFront, validateLoadBalancerOptions } from './load-balancer-checks';
+import { CONSOLE_BEHIND_CDN, CONSOLE_PORT, PUBLIC_HASURA_PATHS, RESTIFIED_PATH_PATTERN, validateDomainOptions, validateBehindCloudFront, validateLoadBalancerOptions } from './load-balancer-checks';
 import { PlatformDomainOptions, PlatformLoadBalancerOptions } from './load-balancer-options';
 import { HasuraService } from '../hasura/hasura-service';
 import { NextjsService } from '../nextjs/nextjs-service';
@@ -210,7 +210,7 @@ export class PlatformLoadBalancer extends Construct {
   }
 
   /**
-   * Routes Hasura's GraphQL API and `/healthz` on the site listener to `service`, and serves the
+   * Routes Hasura's GraphQL API and `/healthz` (and `/api/rest/*` with `restifiedEndpoints`) on the site listener to `service`, and serves the
    * console listener when the service has the console on.
    */
   public addHasuraService(service: HasuraService): elbv2.ApplicationTargetGroup {
@@ -224,7 +224,8 @@ export class PlatformLoadBalancer extends Construct {
     this.siteListener.addTargetGroups('Hasura', {
       targetGroups: [targetGroup],
       priority: 10,
-      conditions: [elbv2.ListenerCondition.pathPatterns(PUBLIC_HASURA_PATHS)],
+      conditions: [elbv2.ListenerCondition.pathPatterns([...PUBLIC_HASURA_PATHS,
+        ...(service.restifiedEndpoints ? [RESTIFIED_PATH_PATTERN] : [])])],
     });
     scaleOnRequests(service.scalableTaskCount, service.autoScaling, targetGroup);
     if (service.consoleAllowedCidrs.length > 0) {

@@ -1,8 +1,9 @@
 import { HASURA_VERSION } from './engine-image';
 import { HASURA_GRACEFUL_SHUTDOWN_SECONDS, HASURA_MANAGED_NAMES } from './hasura-environment';
 import { HasuraApi, HasuraOptions } from './hasura-options';
-import { invalid, isToken, requireCidr } from '../private/validation';
-import { validateContainerServiceOptions } from '../services/container-service';
+import { checkInteger, invalid, isToken, requireCidr } from '../private/validation';
+import { DEFAULT_TASK, validateContainerServiceOptions } from '../services/container-service';
+import { checkFargateSize } from '../services/fargate-sizes';
 
 
 /** Seconds ECS gives Hasura between SIGTERM and SIGKILL unless `hasura.stopTimeout` says otherwise. */
@@ -41,9 +42,44 @@ export function validateHasuraOptions(options: HasuraOptions, prefix: string): v
     }
   }
   checkEngine(options, prefix);
+  checkAuthHook(options, prefix);
+  checkEventWorker(options, prefix);
   const role = options.unauthorizedRole;
   if (role !== undefined && !isToken(role) && !/^[A-Za-z0-9_-]{1,64}$/.test(role)) {
     invalid(`${prefix}.unauthorizedRole`, role, 'Use letters, digits, "_" and "-", at most 64 characters.');
+  }
+}
+
+/** An auth webhook replaces JWTs, and answers for anonymous requests itself. */
+function checkAuthHook(options: HasuraOptions, prefix: string): void {
+  const hook = options.authHook;
+  if (hook === undefined) {
+    return;
+  }
+  if (isToken(hook.path) || !/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]{0,1023}$/.test(hook.path)) {
+    invalid(`${prefix}.authHook.path`, hook.path, 'Use a path of the Next.js app that starts with "/", e.g. "/api/hasura-auth".');
+  }
+  // Hasura exits at start with both ("Both webhook and JWT mode cannot be enabled at the same time"),
+  // and with an unauthorized role beside a webhook.
+  if (options.jwt) {
+    invalid(`${prefix}.jwt`, 'a JWT config', `Hasura cannot verify JWTs and call an auth webhook at once: set one of ${prefix}.jwt and ${prefix}.authHook.`);
+  }
+  if (options.unauthorizedRole !== undefined) {
+    invalid(`${prefix}.unauthorizedRole`, options.unauthorizedRole, `With ${prefix}.authHook, the webhook answers for requests`
+      + ' without credentials (with the role they get): Hasura refuses to start with both.');
+  }
+}
+
+function checkEventWorker(options: HasuraOptions, prefix: string): void {
+  const worker = options.eventWorker;
+  if (worker === undefined) {
+    return;
+  }
+  checkInteger(`${prefix}.eventWorker.desiredCount`, worker.desiredCount, 1, 100);
+  checkInteger(`${prefix}.eventWorker.httpPoolSize`, worker.httpPoolSize, 1, 10000);
+  if (worker.cpu !== undefined || worker.memoryLimitMiB !== undefined) {
+    checkFargateSize(`${prefix}.eventWorker`, worker.cpu ?? options.cpu ?? DEFAULT_TASK.cpu,
+      worker.memoryLimitMiB ?? options.memoryLimitMiB ?? DEFAULT_TASK.memoryLimitMiB);
   }
 }
 

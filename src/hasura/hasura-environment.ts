@@ -1,6 +1,6 @@
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { HasuraApi, HasuraOptions } from './hasura-options';
+import { HasuraApi, HasuraAuthHookMode, HasuraOptions } from './hasura-options';
 import { startScriptEnvironment, startScriptSecrets } from './start-script';
 import { PlatformDatabase } from '../database/database';
 import { ManagedSecrets, ManagedVariables } from '../services/container-service';
@@ -18,9 +18,33 @@ export interface HasuraContext {
   readonly poolSize: number;
   readonly corsDomains?: string[];
   readonly adminSecret: secretsmanager.ISecret;
-  readonly jwtSecret: secretsmanager.ISecret;
+  /** The JWT config; none in auth webhook mode. */
+  readonly jwtSecret?: secretsmanager.ISecret;
+  readonly webhookSecret: secretsmanager.ISecret;
+  /** Where Hasura reaches the Next.js app inside the VPC, if it does. */
+  readonly nextjsInternalUrl?: string;
   /** Whether the image holds the RDS certificate authorities, so the database's certificate is verified. */
   readonly verifyDatabaseServer: boolean;
+  /** What the task does: serve the API, or deliver events for the serving tasks. */
+  readonly role: HasuraTaskRole;
+}
+
+/** What a Hasura task is for. */
+export enum HasuraTaskRole {
+  /** Serves the API; also delivers events unless an event worker does. */
+  SERVING = 'serving',
+  /** Delivers event triggers and async actions for the serving tasks. */
+  EVENTS = 'events',
+}
+
+/** Where Hasura calls its auth webhook, if it has one. */
+export function authHookUrl(options: HasuraOptions, nextjsUrl: string | undefined): string | undefined {
+  return options.authHook && nextjsUrl ? `${nextjsUrl}${options.authHook.path}` : undefined;
+}
+
+/** Whether the serving tasks leave event delivery to an event worker. */
+function servingWithWorker(c: HasuraContext): boolean {
+  return c.role === HasuraTaskRole.SERVING && c.options.eventWorker !== undefined;
 }
 
 /** The plain variables the platform sets on Hasura, in the order the container gets them. */
@@ -37,6 +61,16 @@ export const HASURA_ENVIRONMENT: ManagedVariables<HasuraContext> = {
   HASURA_GRAPHQL_DISABLE_CORS: (c) => (c.corsDomains === undefined ? 'true' : undefined),
   HASURA_GRAPHQL_CORS_DOMAIN: (c) => c.corsDomains?.join(','),
   HASURA_GRAPHQL_UNAUTHORIZED_ROLE: (c) => c.options.unauthorizedRole,
+  HASURA_GRAPHQL_ENABLE_ALLOWLIST: (c) => (c.options.allowList ? 'true' : undefined),
+  HASURA_GRAPHQL_AUTH_HOOK: (c) => authHookUrl(c.options, c.nextjsInternalUrl),
+  HASURA_GRAPHQL_AUTH_HOOK_MODE: (c) => (c.options.authHook ? c.options.authHook.mode ?? HasuraAuthHookMode.GET : undefined),
+  // With an event worker, the serving tasks fetch no events and no async actions: 0 turns each poller off.
+  HASURA_GRAPHQL_EVENTS_FETCH_INTERVAL: (c) => (servingWithWorker(c) ? '0' : undefined),
+  HASURA_GRAPHQL_ASYNC_ACTIONS_FETCH_INTERVAL: (c) => (servingWithWorker(c) ? '0' : undefined),
+  HASURA_GRAPHQL_EVENTS_HTTP_POOL_SIZE: (c) => (c.role === HasuraTaskRole.EVENTS
+    ? String(c.options.eventWorker?.httpPoolSize ?? DEFAULT_EVENTS_HTTP_POOL_SIZE) : undefined),
+  // For metadata: handler URLs templated as {{NEXTJS_INTERNAL_URL}}/api/...
+  NEXTJS_INTERNAL_URL: (c) => c.nextjsInternalUrl,
 };
 
 /** The secrets the platform gives Hasura, in the order the container gets them. */
@@ -44,8 +78,19 @@ export const HASURA_SECRETS: ManagedSecrets<HasuraContext> = {
   PLATFORM_DB_USER: (c) => startScriptSecrets(c.database).PLATFORM_DB_USER,
   PLATFORM_DB_PASSWORD: (c) => startScriptSecrets(c.database).PLATFORM_DB_PASSWORD,
   HASURA_GRAPHQL_ADMIN_SECRET: (c) => ecs.Secret.fromSecretsManager(c.adminSecret),
-  HASURA_GRAPHQL_JWT_SECRET: (c) => ecs.Secret.fromSecretsManager(c.jwtSecret),
+  HASURA_GRAPHQL_JWT_SECRET: (c) => (c.jwtSecret ? ecs.Secret.fromSecretsManager(c.jwtSecret) : undefined),
+  // For metadata: headers `value_from_env: HASURA_WEBHOOK_SECRET` on actions, event and cron triggers.
+  HASURA_WEBHOOK_SECRET: (c) => ecs.Secret.fromSecretsManager(c.webhookSecret),
 };
+
+/** Hasura's own default of `HASURA_GRAPHQL_EVENTS_HTTP_POOL_SIZE`, pinned. */
+export const DEFAULT_EVENTS_HTTP_POOL_SIZE = 100;
+
+/**
+ * Variables that every Hasura task gets, the one that applies the project included, for metadata to
+ * reference: `{{NEXTJS_INTERNAL_URL}}` in handler URLs, `value_from_env: HASURA_WEBHOOK_SECRET` in headers.
+ */
+export const CALLBACK_VARIABLES = ['NEXTJS_INTERNAL_URL', 'HASURA_WEBHOOK_SECRET'] as const;
 
 /**
  * Names users may not set on Hasura: everything the platform sets, plus what the start script builds

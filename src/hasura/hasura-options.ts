@@ -61,6 +61,67 @@ export interface HasuraJwtOptions {
   readonly signingKeyField?: string;
 }
 
+/** How Hasura sends a request's credentials to its auth webhook (`HASURA_GRAPHQL_AUTH_HOOK_MODE`). */
+export enum HasuraAuthHookMode {
+  /** A GET with the client's headers (less a few, such as `Content-Type`). */
+  GET = 'GET',
+  /** A POST with `{"headers": ..., "request": {"query", "variables", "operationName"}}`. */
+  POST = 'POST',
+}
+
+/**
+ * Authenticate requests with a route of the Next.js app instead of JWTs (Hasura's auth webhook). For
+ * each request without the admin secret, Hasura calls the route inside the VPC; it answers 200 with the
+ * session variables (`X-Hasura-Role` at least) or 401.
+ */
+export interface HasuraAuthHookOptions {
+  /** Path of the Next.js route handler, e.g. `/api/hasura-auth`. */
+  readonly path: string;
+
+  /**
+   * How Hasura calls it.
+   *
+   * @default HasuraAuthHookMode.GET
+   */
+  readonly mode?: HasuraAuthHookMode;
+}
+
+/**
+ * A service of its own that delivers event triggers and async actions, so that the serving tasks do
+ * not each poll for them. It runs the same engine image and settings as the serving tasks, behind no
+ * load balancer, and is counted in the database's connection budget.
+ */
+export interface HasuraEventWorkerOptions {
+  /**
+   * Tasks that deliver events. Several may run: each event is locked by the task that fetched it.
+   * Events wait in the database while none runs, so one task loses nothing when it is replaced.
+   *
+   * @default 1
+   */
+  readonly desiredCount?: number;
+
+  /**
+   * CPU units of each task.
+   *
+   * @default - the serving tasks' `cpu`
+   */
+  readonly cpu?: number;
+
+  /**
+   * Memory of each task, in MiB.
+   *
+   * @default - the serving tasks' `memoryLimitMiB`
+   */
+  readonly memoryLimitMiB?: number;
+
+  /**
+   * Event deliveries each task makes at once (`HASURA_GRAPHQL_EVENTS_HTTP_POOL_SIZE`).
+   *
+   * @default 100
+   */
+  readonly httpPoolSize?: number;
+}
+
 /** Settings of the Hasura GraphQL Engine service. */
 export interface HasuraOptions extends ContainerServiceOptions {
   /**
@@ -153,6 +214,52 @@ export interface HasuraOptions extends ContainerServiceOptions {
    * scaling allows, during a deploy) fits the database's `max_connections` less 8 reserved
    */
   readonly connectionPoolSize?: number;
+
+  /**
+   * Serve only the operations of the project's allow-list (`HASURA_GRAPHQL_ENABLE_ALLOWLIST`) to every
+   * role but admin: the query collections that `metadata/allow_list.yaml` names. With a `project`, the
+   * platform checks at synth time that the allow-list names collections that exist and is not empty.
+   *
+   * @default false
+   */
+  readonly allowList?: boolean;
+
+  /**
+   * Authenticate requests with a route of the Next.js app (Hasura's auth webhook,
+   * `HASURA_GRAPHQL_AUTH_HOOK`) instead of JWTs. Hasura calls it at its internal URL, so it needs the
+   * Next.js service, and it cannot be combined with `jwt` or `unauthorizedRole` (the route answers
+   * for anonymous requests itself).
+   *
+   * @default - JWTs (`jwt`)
+   */
+  readonly authHook?: HasuraAuthHookOptions;
+
+  /**
+   * Deliver event triggers and async actions from a service of their own; the serving tasks then stop
+   * fetching them (`HASURA_GRAPHQL_EVENTS_FETCH_INTERVAL` and `HASURA_GRAPHQL_ASYNC_ACTIONS_FETCH_INTERVAL`
+   * 0), so that scaling the API out does not multiply the database polling. Cron and scheduled
+   * triggers are still run by every Hasura task: Hasura's free edition cannot switch them off.
+   *
+   * @default - every serving task also delivers events
+   */
+  readonly eventWorker?: HasuraEventWorkerOptions;
+
+  /**
+   * Route Hasura's RESTified endpoints (`/api/rest/*`, from the project's `rest_endpoints.yaml`) on the
+   * public listener to Hasura. Refused when it would take a path that `nextjs.apiRoutes` names or the
+   * Next.js health check path.
+   *
+   * @default false
+   */
+  readonly restifiedEndpoints?: boolean;
+
+  /**
+   * Secret whose whole value Hasura sends to the Next.js app's routes (the `HASURA_WEBHOOK_SECRET`
+   * variable of both services, for metadata headers `value_from_env: HASURA_WEBHOOK_SECRET`).
+   *
+   * @default - a random 48-character secret is generated
+   */
+  readonly webhookSecret?: secretsmanager.ISecret;
 
   /**
    * API groups to enable. Whatever is enabled, the public listeners route only the GraphQL API and

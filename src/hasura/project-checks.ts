@@ -241,7 +241,7 @@ const INCLUDE_TAG: YAML.ScalarTag = {
 };
 
 /** Parses a YAML file (with Hasura's `!include` tag), or throws naming `prop` and the file. */
-function readYaml(file: string, prop: string, whenMissing: string): any {
+export function readYaml(file: string, prop: string, whenMissing: string): any {
   if (!fs.existsSync(file)) {
     invalid(prop, file, `The file does not exist. ${whenMissing}`);
   }

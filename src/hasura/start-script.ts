@@ -55,29 +55,44 @@ export function startScriptSecrets(database: PlatformDatabase): { [name: string]
   };
 }
 
+/** The metadata API call that reloads the metadata and recreates every event trigger's PostgreSQL trigger. */
+export const RELOAD_RECREATING_EVENT_TRIGGERS = {
+  type: 'reload_metadata',
+  args: { reload_remote_schemas: true, reload_sources: false, recreate_event_triggers: true },
+};
+
 /** Port of the throwaway server that checks the applied metadata; it listens on 127.0.0.1 only. */
 export const METADATA_CHECK_PORT = 8080;
 
 /**
  * POSIX shell run after the cli-migrations entry point has applied metadata, migrations and a metadata
- * reload. It starts graphql-engine on 127.0.0.1 only, with no admin API, waits for its first answer to
- * `/healthz?strict=true` (500 when metadata is inconsistent) and exits 0 only for HTTP 200 with body
- * `OK` (a non-strict server would answer 200 `WARN: inconsistent objects in schema`).
+ * reload. It starts graphql-engine on 127.0.0.1 only and waits for it to answer. Then it reloads the
+ * metadata once more with `recreate_event_triggers`: on a new database the entry point applies the
+ * metadata before the migrations that create the tables, which can leave event triggers in the
+ * metadata without their PostgreSQL triggers (hasura/graphql-engine#9976), so that no event would ever
+ * fire. Last, it exits 0 only when `/healthz?strict=true` answers HTTP 200 with body `OK` (500 when
+ * metadata is inconsistent; a non-strict server would answer 200 `WARN: inconsistent objects in schema`).
  */
 export const HASURA_METADATA_CHECK_SCRIPT = [
   'set -u',
-  `"\${HGE_BINARY:-graphql-engine}" serve --server-host 127.0.0.1 --server-port ${METADATA_CHECK_PORT} --enabled-apis graphql &`,
+  `port=\${HASURA_METADATA_CHECK_PORT:-${METADATA_CHECK_PORT}}`,
+  '"${HGE_BINARY:-graphql-engine}" serve --server-host 127.0.0.1 --server-port "$port" --enabled-apis graphql,metadata &',
   'pid=$!',
   'code=000',
   'for attempt in $(seq 1 "${HASURA_METADATA_CHECK_TIMEOUT:-180}"); do',
   '  if ! kill -0 "$pid" 2>/dev/null; then echo "graphql-engine exited before answering /healthz" >&2; exit 1; fi',
-  `  code=$(curl -s -o /tmp/healthz -w '%{http_code}' 'http://127.0.0.1:${METADATA_CHECK_PORT}/healthz?strict=true') || true`,
+  '  code=$(curl -s -o /tmp/healthz -w \'%{http_code}\' \'http://127.0.0.1:\'"$port"\'/healthz\') || true',
   '  [ "$code" != 000 ] && break',
   '  sleep 1',
   'done',
+  'reload=$(curl -s -o /tmp/reload -w \'%{http_code}\' -X POST "http://127.0.0.1:$port/v1/metadata"'
+    + ' -H "X-Hasura-Admin-Secret: $HASURA_GRAPHQL_ADMIN_SECRET" -H \'Content-Type: application/json\''
+    + ` -d '${JSON.stringify(RELOAD_RECREATING_EVENT_TRIGGERS)}') || true`,
+  'if [ "$reload" != 200 ]; then echo "Hasura metadata reload failed: HTTP $reload: $(cat /tmp/reload 2>/dev/null)" >&2; fi',
+  'code=$(curl -s -o /tmp/healthz -w \'%{http_code}\' "http://127.0.0.1:$port/healthz?strict=true") || true',
   'body=$(cat /tmp/healthz 2>/dev/null || true)',
   'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null',
-  'if [ "$code" = 200 ] && [ "$body" = OK ]; then echo "Hasura metadata is consistent"; exit 0; fi',
+  'if [ "$reload" = 200 ] && [ "$code" = 200 ] && [ "$body" = OK ]; then echo "Hasura metadata is consistent"; exit 0; fi',
   'echo "Hasura metadata check failed: /healthz?strict=true answered HTTP $code: $body" >&2',
   'exit 1',
 ].join('\n');

@@ -1,17 +1,33 @@
 import { Duration } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import type { NextjsOptions } from './nextjs-options';
+import { NextjsOptions, NextjsServer } from './nextjs-options';
 import type { HasuraService } from '../hasura/hasura-service';
 import { ManagedSecrets, ManagedVariables } from '../services/container-service';
 
 /** Default port of the Next.js server. */
 export const NEXTJS_PORT = 3000;
 
+/** What the load balancer requests of Next.js unless `healthCheckPath` says otherwise. */
+export const DEFAULT_HEALTH_CHECK_PATH = '/api/health';
+
+/** Name and DNS alias of Next.js in the Service Connect namespace. */
+export const NEXTJS_SERVICE_CONNECT_NAME = 'nextjs';
+
+/**
+ * The Next.js app's base URL inside the VPC through Service Connect, e.g. `http://nextjs:3000`. Hasura
+ * gets it as `NEXTJS_INTERNAL_URL`, for metadata to template handler URLs with
+ * (`{{NEXTJS_INTERNAL_URL}}/api/...`).
+ */
+export function nextjsInternalUrl(port: number): string {
+  return `http://${NEXTJS_SERVICE_CONNECT_NAME}:${port}`;
+}
+
 /** What the Next.js container's managed variables are derived from. */
 export interface NextjsContext {
   readonly options: NextjsOptions;
   readonly port: number;
+  readonly server: NextjsServer;
   readonly keepAliveTimeout: Duration;
   readonly siteUrl?: string;
   readonly publicGraphqlUrl?: string;
@@ -28,7 +44,8 @@ export const NEXTJS_ENVIRONMENT: ManagedVariables<NextjsContext> = {
   HOSTNAME: () => '0.0.0.0',
   PORT: (c) => String(c.port),
   // Read by the standalone server (milliseconds); idle connections outlive the load balancer's.
-  KEEP_ALIVE_TIMEOUT: (c) => String(c.keepAliveTimeout.toMilliseconds()),
+  // `next start` ignores it and gets --keepAliveTimeout in its command instead.
+  KEEP_ALIVE_TIMEOUT: (c) => (c.server === NextjsServer.STANDALONE ? String(c.keepAliveTimeout.toMilliseconds()) : undefined),
   NEXTAUTH_URL: (c) => c.siteUrl,
   // Server-side only: no NEXT_PUBLIC_ prefix, so it never reaches a browser.
   HASURA_GRAPHQL_INTERNAL_URL: (c) => c.hasura?.internalGraphqlUrl,
@@ -39,10 +56,22 @@ export const NEXTJS_SECRETS: ManagedSecrets<NextjsContext> = {
   // Least privilege: the admin secret and the signing key only when asked for by name.
   HASURA_GRAPHQL_ADMIN_SECRET: (c) => (c.options.exposeHasuraAdminSecret && c.hasura
     ? ecs.Secret.fromSecretsManager(c.hasura.adminSecret) : undefined),
-  JWT_SECRET: (c) => (c.options.exposeJwtSigningKey && c.hasura?.jwtSigningKeyField
+  JWT_SECRET: (c) => (c.options.exposeJwtSigningKey && c.hasura?.jwtSecret && c.hasura.jwtSigningKeyField
     ? ecs.Secret.fromSecretsManager(c.hasura.jwtSecret, c.hasura.jwtSigningKeyField) : undefined),
   NEXTAUTH_SECRET: (c) => ecs.Secret.fromSecretsManager(c.nextAuthSecret),
+  // What Hasura sends in the headers of its calls to Next.js (actions, event and cron triggers), so
+  // that route handlers can tell Hasura from anyone else who reaches them.
+  HASURA_WEBHOOK_SECRET: (c) => (c.hasura ? ecs.Secret.fromSecretsManager(c.hasura.webhookSecret) : undefined),
 };
 
 /** Names users may not set on Next.js: everything the platform sets. */
 export const NEXTJS_MANAGED_NAMES: readonly string[] = [...Object.keys(NEXTJS_ENVIRONMENT), ...Object.keys(NEXTJS_SECRETS)];
+
+/**
+ * The container command that starts `next start` listening on every interface of the task, with idle
+ * connections kept open for `keepAliveTimeout`.
+ */
+export function nextStartCommand(port: number, keepAliveTimeout: Duration): string[] {
+  return ['node_modules/.bin/next', 'start', '--hostname', '0.0.0.0', '--port', String(port),
+    '--keepAliveTimeout', String(keepAliveTimeout.toMilliseconds())];
+}

@@ -2,6 +2,22 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { ContainerServiceOptions } from '../services/service-options';
 
+/** How the image starts the Next.js server, which decides how the platform sets its keep-alive timeout. */
+export enum NextjsServer {
+  /**
+   * The standalone server of a `next build` with `output: 'standalone'` (`node server.js`, the image's
+   * own command). It reads `PORT`, `HOSTNAME` and `KEEP_ALIVE_TIMEOUT`, which the platform sets.
+   */
+  STANDALONE = 'standalone',
+
+  /**
+   * `next start` from the image's working directory, with `next` installed in its `node_modules`. It
+   * ignores `KEEP_ALIVE_TIMEOUT`, so the platform runs it as the container's command:
+   * `node_modules/.bin/next start --hostname 0.0.0.0 --port <port> --keepAliveTimeout <milliseconds>`.
+   */
+  NEXT_START = 'next-start',
+}
+
 /** Settings of the Next.js service. */
 export interface NextjsOptions extends ContainerServiceOptions {
   /**
@@ -18,11 +34,31 @@ export interface NextjsOptions extends ContainerServiceOptions {
   readonly containerPort?: number;
 
   /**
-   * Path the load balancer checks; it must answer 200-399 without authentication.
+   * How the image starts the server, so that idle connections outlive the load balancer's (the
+   * keep-alive timeout is set the way that server reads it).
    *
-   * @default "/"
+   * @default NextjsServer.STANDALONE
+   */
+  readonly server?: NextjsServer;
+
+  /**
+   * Path the load balancer (and the container health check) requests; it must answer 200-399 without
+   * authentication. Make it a route that depends on nothing else, such as a route handler
+   * `app/api/health/route.js` that returns 200: a page that queries Hasura would mark every Next.js
+   * task unhealthy, and have it replaced, whenever Hasura is down.
+   *
+   * @default "/api/health"
    */
   readonly healthCheckPath?: string;
+
+  /**
+   * Path prefixes the Next.js app serves itself and that must stay with it, e.g.
+   * `["/api/auth", "/api/actions"]`. A path the platform would route to Hasura instead (such as
+   * `/api/rest/*` with `hasura.restifiedEndpoints`) that covers one of them is refused at synth time.
+   *
+   * @default - none named: only the health check path is held against Hasura's routes
+   */
+  readonly apiRoutes?: string[];
 
   /**
    * Run the tasks beyond the first on Fargate Spot, about 70% cheaper; AWS may reclaim a Spot task with

@@ -3,13 +3,14 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { validateNextjsOptions } from './nextjs-checks';
-import { NEXTJS_ENVIRONMENT, NEXTJS_PORT, NEXTJS_SECRETS, NextjsContext } from './nextjs-environment';
-import { NextjsOptions } from './nextjs-options';
+import { DEFAULT_HEALTH_CHECK_PATH, NEXTJS_ENVIRONMENT, NEXTJS_PORT, NEXTJS_SECRETS, NEXTJS_SERVICE_CONNECT_NAME, NextjsContext, nextjsInternalUrl, nextStartCommand } from './nextjs-environment';
+import { NextjsOptions, NextjsServer } from './nextjs-options';
 import { HasuraService } from '../hasura/hasura-service';
 import { generatedSecret, RANDOM_TOKEN } from '../private/generated-secret';
 import { checkDurationSeconds, invalid } from '../private/validation';
 import { resolveManaged } from '../services/container-service';
 import { PlatformService } from '../services/platform-service';
+import { ServiceConnectRefresh } from '../services/service-connect-refresh';
 import { ContainerServiceProps } from '../services/service-options';
 
 /** Props of `NextjsService`. */
@@ -39,11 +40,13 @@ export interface NextjsServiceProps extends NextjsOptions, ContainerServiceProps
   readonly keepAliveTimeout?: Duration;
 
   /**
-   * The Hasura service that server code calls inside the VPC. Next.js then joins Hasura's Service
-   * Connect namespace, gets its internal endpoint as `HASURA_GRAPHQL_INTERNAL_URL` (server-side only:
-   * no `NEXT_PUBLIC_` prefix), and Hasura admits its port from the Next.js tasks.
+   * The Hasura service the app talks to inside the VPC, both ways. Next.js joins Hasura's Service
+   * Connect namespace and gets its internal endpoint as `HASURA_GRAPHQL_INTERNAL_URL` (server-side
+   * only: no `NEXT_PUBLIC_` prefix), and Hasura's webhook secret as `HASURA_WEBHOOK_SECRET`; Hasura
+   * admits the Next.js tasks, and Next.js admits Hasura's tasks (serving and event delivery), which
+   * call it at `NEXTJS_INTERNAL_URL` when the Hasura service was given that URL.
    *
-   * @default - server code has no inside path to Hasura
+   * @default - no inside path between the app and Hasura
    */
   readonly hasura?: HasuraService;
 }
@@ -61,12 +64,18 @@ export class NextjsService extends PlatformService {
   public readonly healthCheckPath: string;
   /** How long the server keeps idle connections open. */
   public readonly keepAliveTimeout: Duration;
+  /**
+   * The app's base URL inside the VPC through ECS Service Connect, e.g. `http://nextjs:3000`, when the
+   * service joined a Service Connect namespace.
+   */
+  public readonly internalUrl?: string;
 
   constructor(scope: Construct, id: string, props: NextjsServiceProps) {
     super(scope, id);
     validateNextjsOptions(props, 'nextjs');
     const port = props.containerPort ?? NEXTJS_PORT;
-    this.healthCheckPath = props.healthCheckPath ?? '/';
+    this.healthCheckPath = props.healthCheckPath ?? DEFAULT_HEALTH_CHECK_PATH;
+    const server = props.server ?? NextjsServer.STANDALONE;
     checkDurationSeconds('nextjs.keepAliveTimeout', props.keepAliveTimeout, 1, 4100);
     this.keepAliveTimeout = props.keepAliveTimeout ?? Duration.seconds(65);
     const hasura = props.hasura;
@@ -78,13 +87,14 @@ export class NextjsService extends PlatformService {
     const context: NextjsContext = {
       options: props,
       port,
+      server,
       keepAliveTimeout: this.keepAliveTimeout,
       siteUrl: props.siteUrl,
       publicGraphqlUrl: props.publicGraphqlUrl,
       hasura,
       nextAuthSecret: this.nextAuthSecret,
     };
-    this._createService({
+    const parts = this._createService({
       prefix: 'nextjs',
       containerName: 'nextjs',
       containerPort: port,
@@ -93,15 +103,49 @@ export class NextjsService extends PlatformService {
       props: { ...props, serviceConnectNamespace: props.serviceConnectNamespace ?? hasura?.serviceConnectNamespace },
       environment: resolveManaged(NEXTJS_ENVIRONMENT, context),
       secrets: resolveManaged(NEXTJS_SECRETS, context),
+      command: server === NextjsServer.NEXT_START ? nextStartCommand(port, this.keepAliveTimeout) : undefined,
       defaultStopTimeout: Duration.seconds(30),
       healthCheck: props.containerHealthCheck ? nodeHealthCheck(port, this.healthCheckPath) : undefined,
       fargateSpot: props.fargateSpot,
+      serviceConnectName: NEXTJS_SERVICE_CONNECT_NAME,
     });
-    if (hasura) {
-      hasura.allowConnectionsFrom(this, 'Hasura API from the Next.js tasks, through Service Connect');
-      // Service Connect clients resolve only endpoints that existed when they started.
-      this.service.node.addDependency(hasura.service);
+    if (parts.serviceConnectNamespace) {
+      this.internalUrl = nextjsInternalUrl(port);
     }
+    if (hasura) {
+      this.connectWithHasura(hasura);
+    }
+  }
+
+  /**
+   * Opens both directions between the app and Hasura, and orders their deployment so that each side's
+   * Service Connect proxy knows the other's endpoint.
+   */
+  private connectWithHasura(hasura: HasuraService): void {
+    hasura.allowConnectionsFrom(this, 'Hasura API from the Next.js tasks, through Service Connect');
+    // A Service Connect client resolves only the endpoints that existed when its task started (Amazon ECS
+    // Developer Guide, "Service Connect components"): Next.js starts after Hasura's endpoint exists.
+    this.service.node.addDependency(hasura.service);
+    if (hasura.nextjsInternalUrl === undefined) {
+      return;
+    }
+    if (hasura.nextjsInternalUrl !== this.internalUrl) {
+      invalid('nextjs.hasura', hasura.node.path, `That Hasura service calls Next.js at ${hasura.nextjsInternalUrl}, but this`
+        + ` service serves ${this.internalUrl ?? 'no internal URL (it joined no Service Connect namespace)'}: give the Hasura`
+        + ' service the internal URL of this one (nextjsInternalUrl).');
+    }
+    for (const caller of hasura.callers) {
+      this.allowConnectionsFrom(caller, `Next.js routes from ${caller.serviceName} tasks (actions, events, auth hook), through Service Connect`);
+    }
+    // The event worker is a client only: it starts after this endpoint exists.
+    hasura.eventWorker?.service.node.addDependency(this.service);
+    // The serving tasks started before this endpoint existed, so they cannot reach it until they are
+    // replaced: once both services exist, and whenever the endpoint changes, Hasura is redeployed.
+    new ServiceConnectRefresh(this, 'HasuraRefresh', {
+      service: hasura.service,
+      endpoint: `${NEXTJS_SERVICE_CONNECT_NAME}:${this.port}`,
+      after: [this.service, hasura.service],
+    });
   }
 }
 

@@ -27,6 +27,7 @@ const PLATFORM_IDS = [
   'AWS::RDS::DBInstance PlatformDatabaseInstance6BC2E6BA',
   'AWS::S3::Bucket PlatformLoadBalancerAccessLogsD9EAA5B2',
   'AWS::SecretsManager::Secret PlatformHasuraAdminSecret5578DD8E',
+  'AWS::SecretsManager::Secret PlatformHasuraWebhookSecret8BB690DE',
   'AWS::SecretsManager::Secret PlatformHasuraJwtSecret22D81AE3',
   'AWS::Logs::LogGroup PlatformHasuraLogGroup79FC989A',
   'AWS::SecretsManager::Secret PlatformNextjsNextAuthSecret0FEB856A',

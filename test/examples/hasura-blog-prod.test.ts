@@ -98,8 +98,12 @@ describe('security groups chain the load balancer to the tasks to the database',
     ]);
   });
 
-  test('Next.js tasks: 3000 from the load balancer only', () => {
-    expect(into(nextjsGroup)).toEqual([{ from: 3000, to: 3000, cidr: undefined, source: groupId(loadBalancerGroup) }]);
+  test('Next.js tasks: 3000 from the load balancer and from the Hasura tasks (Service Connect), nothing else', () => {
+    const sources = into(nextjsGroup).sort((a, b) => JSON.stringify(a.source).localeCompare(JSON.stringify(b.source)));
+    expect(sources).toEqual([
+      { from: 3000, to: 3000, cidr: undefined, source: groupId(loadBalancerGroup) },
+      { from: 3000, to: 3000, cidr: undefined, source: groupId(hasuraGroup) },
+    ].sort((a, b) => JSON.stringify(a.source).localeCompare(JSON.stringify(b.source))));
   });
 
   test('Hasura tasks: 8080 from the load balancer and from the Next.js tasks (Service Connect), nothing else', () => {
@@ -141,7 +145,7 @@ describe('Application Load Balancer', () => {
   });
 
   test('target groups: HTTP, IP targets, documented ports and health checks, 30 s deregistration delay', () => {
-    for (const [id, port, path] of [[nextjsTargetGroup, 3000, '/'], [hasuraTargetGroup, 8080, '/healthz']] as const) {
+    for (const [id, port, path] of [[nextjsTargetGroup, 3000, '/api/health'], [hasuraTargetGroup, 8080, '/healthz']] as const) {
       const group = resources[id].Properties;
       expect(group).toMatchObject({ Port: port, Protocol: 'HTTP', TargetType: 'ip', HealthCheckPath: path });
       expect(group.TargetGroupAttributes).toContainEqual({ Key: 'deregistration_delay.timeout_seconds', Value: '30' });
@@ -175,10 +179,10 @@ describe('ECS Fargate', () => {
     expect(hasura.EntryPoint[2]).toContain('export HASURA_GRAPHQL_DATABASE_URL');
   });
 
-  test('Next.js gets NEXT_PUBLIC_HASURA_GRAPHQL_URL, HASURA_GRAPHQL_ADMIN_SECRET, NEXTAUTH_SECRET, NEXTAUTH_URL, JWT_SECRET', () => {
+  test('Next.js gets NEXT_PUBLIC_HASURA_GRAPHQL_URL, HASURA_GRAPHQL_ADMIN_SECRET, HASURA_WEBHOOK_SECRET, NEXTAUTH_SECRET, NEXTAUTH_URL, JWT_SECRET', () => {
     const nextjs = containerNamed(template, 'nextjs');
     expect(Object.keys(environmentOf(nextjs))).toEqual(expect.arrayContaining(['NEXT_PUBLIC_HASURA_GRAPHQL_URL', 'NEXTAUTH_URL']));
-    expect(secretNamesOf(nextjs)).toEqual(['HASURA_GRAPHQL_ADMIN_SECRET', 'JWT_SECRET', 'NEXTAUTH_SECRET']);
+    expect(secretNamesOf(nextjs)).toEqual(['HASURA_GRAPHQL_ADMIN_SECRET', 'HASURA_WEBHOOK_SECRET', 'JWT_SECRET', 'NEXTAUTH_SECRET']);
   });
 
   test('execution roles may read the injected secrets; tasks have their own roles', () => {

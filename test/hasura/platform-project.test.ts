@@ -49,14 +49,14 @@ describe('least privilege for Next.js', () => {
     const template = exampleTemplate('hasura-blog-dev');
     const nextjs = Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::ECS::TaskDefinition')
       .flatMap((r) => r.Properties.ContainerDefinitions).find((c: any) => c.Name === 'nextjs');
-    expect(secretNamesOf(nextjs)).toEqual(['NEXTAUTH_SECRET']);
+    expect(secretNamesOf(nextjs)).toEqual(['HASURA_WEBHOOK_SECRET', 'NEXTAUTH_SECRET']);
   });
 
   test('hasura-blog-prod asks for both by name, as the documented topology has them', () => {
     const template = exampleTemplate('hasura-blog-prod');
     const nextjs = Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::ECS::TaskDefinition')
       .flatMap((r) => r.Properties.ContainerDefinitions).find((c: any) => c.Name === 'nextjs');
-    expect(secretNamesOf(nextjs)).toEqual(['HASURA_GRAPHQL_ADMIN_SECRET', 'JWT_SECRET', 'NEXTAUTH_SECRET']);
+    expect(secretNamesOf(nextjs)).toEqual(['HASURA_GRAPHQL_ADMIN_SECRET', 'HASURA_WEBHOOK_SECRET', 'JWT_SECRET', 'NEXTAUTH_SECRET']);
   });
 });
 

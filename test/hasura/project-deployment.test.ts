@@ -84,9 +84,10 @@ describe('the one-off task', () => {
     expect(container.EntryPoint.slice(0, 2)).toEqual(['/bin/sh', '-c']);
     expect(container.EntryPoint[2]).toMatch(/exec "\$0" "\$@"$/);
     expect(container.Command.slice(0, 4)).toEqual(['/bin/sh', '/bin/docker-entrypoint.sh', '/bin/sh', '-c']);
-    expect(container.Command[4]).toContain(`serve --server-host 127.0.0.1 --server-port ${METADATA_CHECK_PORT} --enabled-apis graphql`);
-    expect(container.Command[4]).toContain(`'http://127.0.0.1:${METADATA_CHECK_PORT}/healthz?strict=true'`);
-    expect(container.Command[4]).toContain('if [ "$code" = 200 ] && [ "$body" = OK ]; then');
+    expect(container.Command[4]).toContain(`port=\${HASURA_METADATA_CHECK_PORT:-${METADATA_CHECK_PORT}}`);
+    expect(container.Command[4]).toContain('serve --server-host 127.0.0.1 --server-port "$port" --enabled-apis graphql,metadata &');
+    expect(container.Command[4]).toContain('"http://127.0.0.1:$port/healthz?strict=true"');
+    expect(container.Command[4]).toContain('if [ "$reload" = 200 ] && [ "$code" = 200 ] && [ "$body" = OK ]; then');
     expect(container.PortMappings ?? []).toEqual([]);
   });
 

@@ -495,9 +495,10 @@ export function checkConnections(spec: Spec, template: Template, resources: Reso
 
 /** Secrets each container gets from the platform, before the user's own. */
 export const PLATFORM_SECRETS = {
-  hasura: ['HASURA_GRAPHQL_ADMIN_SECRET', 'HASURA_GRAPHQL_JWT_SECRET', 'PLATFORM_DB_PASSWORD', 'PLATFORM_DB_USER'],
-  // Least privilege: no admin secret, no JWT signing key unless asked for by name.
-  nextjs: ['NEXTAUTH_SECRET'],
+  hasura: ['HASURA_GRAPHQL_ADMIN_SECRET', 'HASURA_GRAPHQL_JWT_SECRET', 'HASURA_WEBHOOK_SECRET', 'PLATFORM_DB_PASSWORD', 'PLATFORM_DB_USER'],
+  // Least privilege: no admin secret, no JWT signing key unless asked for by name; the webhook secret,
+  // which only proves that a call comes from Hasura.
+  nextjs: ['HASURA_WEBHOOK_SECRET', 'NEXTAUTH_SECRET'],
 };
 
 /** True when `value` is, or points at, a Secrets Manager secret. */
@@ -560,7 +561,9 @@ export function checkSecurityGroups(spec: Spec, template: Template, resources: R
 
   expect(into(hasuraGroup)).toEqual([fromGroup(8080, loadBalancerGroup), fromGroup(8080, nextjsGroup)]
     .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))));
-  expect(into(nextjsGroup)).toEqual([fromGroup(spec.nextjs.containerPort ?? 3000, loadBalancerGroup)]);
+  const nextjsPort = spec.nextjs.containerPort ?? 3000;
+  expect(into(nextjsGroup)).toEqual([fromGroup(nextjsPort, loadBalancerGroup), fromGroup(nextjsPort, hasuraGroup)]
+    .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))));
   expect(into(databaseGroup)).toEqual([fromGroup(5432, hasuraGroup)]);
   const expectedPublic = [
     fromCidr(80, '0.0.0.0/0'),
