@@ -24,7 +24,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   tsconfigDevFile: 'tsconfig.dev.json',
   tsconfigDev: {
     include: ['src/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'projenrc/**/*.ts', 'scripts/**/*.ts', '.projenrc.ts'],
-    exclude: ['node_modules', 'examples/**/cdk.out'],
+    exclude: ['node_modules', 'examples/**/cdk.out', 'examples/**/.next'],
     compilerOptions: {},
   },
 
@@ -84,8 +84,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     jestConfig: {
       // test/integration needs tools beyond Node.js (PostgreSQL, Python, a JDK, Go): `test:integration`.
       testPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '<rootDir>/test/integration/'],
-      watchPathIgnorePatterns: ['/node_modules/', '/cdk.out/'],
-      modulePathIgnorePatterns: ['/cdk.out/'],
+      // `.next/` is the Next.js example's build output (its standalone copy has a package.json of its own).
+      watchPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '/.next/'],
+      modulePathIgnorePatterns: ['/cdk.out/', '/.next/'],
       collectCoverage: false,
       // Synthesis is CPU-bound: two workers use both cores of the build machines (jest defaults to one there).
       maxWorkers: 2,
@@ -100,6 +101,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // What building and running the Python, Java and Go examples in place leaves behind.
     '__pycache__/', '/.venv/', '/examples/hasura-blog-prod-java/target/',
     '/examples/hasura-blog-prod-go/go.sum', '/examples/hasura-blog-prod-go/hasura-blog-prod-go',
+    // What installing and building the Next.js example leaves behind (its dependencies are pinned in its
+    // package.json; a lock file written here would list this platform's native builds only).
+    '/examples/nextjs-app/.next/', '/examples/nextjs-app/package-lock.json',
   ],
   npmignoreEnabled: true,
   npmIgnoreOptions: { ignorePatterns: ['/examples/', '/.ci/', 'cdk.out/'] },
@@ -107,6 +111,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   sampleCode: false,
   githubOptions: { mergify: false },
 });
+
+// The Next.js example's build output holds generated TypeScript (.next/types) that is not ours to lint.
+project.eslint!.addIgnorePattern('.next/');
 
 // Type-check exactly the sources, tests, examples and projen config (not lib/ or cdk.out/).
 project.tryFindObjectFile('tsconfig.dev.json')!.addOverride('include',

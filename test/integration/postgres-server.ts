@@ -1,8 +1,8 @@
 import { ChildProcess, spawn, spawnSync, SpawnSyncReturns } from 'child_process';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { findOnPath, freePort } from './child-processes';
 
 /** How to get the tools these tests need, shown whenever one is missing. */
 export const INSTALL_HINT = 'Install PostgreSQL server and client and openssl, e.g. with `.ci/install-postgres.sh` '
@@ -82,28 +82,11 @@ export function findPostgresBinDir(): string {
 
 /** Full path of `program` on `PATH`, or an error that says how to install it. */
 export function requireOnPath(program: string): string {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
-    const candidate = path.join(dir, program);
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      return candidate;
-    } catch {
-      // not in this directory
-    }
+  const found = findOnPath(program);
+  if (!found) {
+    throw new Error(`\`${program}\` is not on PATH. ${INSTALL_HINT}`);
   }
-  throw new Error(`\`${program}\` is not on PATH. ${INSTALL_HINT}`);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address() as net.AddressInfo;
-      server.close(() => resolve(address.port));
-    });
-  });
+  return found;
 }
 
 function describeFailure(what: string, result: SpawnSyncReturns<string>): string {

@@ -1,3 +1,4 @@
+// app/layout.js: the HTML document around every page.
 export const metadata = { title: 'Hasura Blog' };
 
 export default function RootLayout({ children }) {
