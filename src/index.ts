@@ -10,6 +10,8 @@ export * from './hasura/hasura-options';
 export * from './hasura/hasura-service';
 export * from './nextjs/nextjs-options';
 export * from './nextjs/nextjs-service';
+export * from './nextjs/nextjs-image';
+export * from './nextjs/shared-cache';
 export * from './edge/load-balancer-options';
 export * from './edge/load-balancer';
 export * from './hasura/project';

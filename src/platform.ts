@@ -1,4 +1,4 @@
-import { Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -30,6 +30,7 @@ import { validateNextjsOptions } from './nextjs/nextjs-checks';
 import { DEFAULT_HEALTH_CHECK_PATH, NEXTJS_PORT, nextjsInternalUrl } from './nextjs/nextjs-environment';
 import { NextjsOptions } from './nextjs/nextjs-options';
 import { NextjsService } from './nextjs/nextjs-service';
+import { sharedCacheName } from './nextjs/shared-cache';
 import { PlatformBackup } from './operations/backup';
 import { validateBackupOptions } from './operations/backup-checks';
 import { PlatformBackupOptions } from './operations/backup-options';
@@ -267,6 +268,22 @@ export class HasuraNextjsPlatform extends Construct {
     this.siteUrl = this.ingress.siteUrl;
     this.graphqlUrl = `${this.siteUrl}/v1/graphql`;
 
+    // The edge, part 2: CloudFront in front of the internal load balancer, through a VPC origin. Created
+    // before the services, so that Next.js may be given the distribution to invalidate.
+    if (props.cdn && props.domain) {
+      const inUsEast1 = Stack.of(this).region === 'us-east-1';
+      this.cdn = new PlatformCdn(this, 'Cdn', {
+        ...props.cdn,
+        // In us-east-1 one certificate serves both CloudFront and the load balancer.
+        certificate: props.cdn.certificate ?? (inUsEast1 ? this.ingress.certificate : undefined),
+        webAclArn: props.cdn.webAclArn ?? this.webAcl?.webAclArn,
+        // The load balancer answers 504 once a response stays idle for its idle timeout: wait a little longer.
+        originReadTimeoutSeconds: props.cdn.originReadTimeoutSeconds ?? this.ingress.idleTimeout.toSeconds() + 5,
+        loadBalancer: this.loadBalancer,
+        domainName: props.domain.domainName,
+        hostedZone: props.domain.hostedZone,
+      });
+    }
     this.connectionBudget = planConnectionBudget(databaseDemands(props), this.database.maxConnections,
       { prop: 'hasura.connectionPoolSize', value: props.hasura?.connectionPoolSize }, 'database');
     this.hasura = new HasuraService(this, 'Hasura', {
@@ -290,11 +307,14 @@ export class HasuraNextjsPlatform extends Construct {
       publicGraphqlUrl: this.graphqlUrl,
       hasura: this.hasura,
       keepAliveTimeout: this.ingress.idleTimeout.plus(Duration.seconds(5)),
+      sharedCacheName: sharedCacheName(this.platformName),
+      invalidatedDistribution: props.cdn?.nextjsInvalidation ? this.cdn?.distribution : undefined,
       logGroupName: `/ecs/${this.platformName}/nextjs`,
       logRetention: props.logRetention,
       encryptionKey,
     });
     this.services = [...this.hasura.callers, this.nextjs];
+    warnOfVersionSkew(this, this.nextjs, props.cdn);
 
     if (props.hasura?.enableExecuteCommand) {
       this.acknowledgeExecLogGrant();
@@ -311,21 +331,6 @@ export class HasuraNextjsPlatform extends Construct {
       protectLoadBalancer: props.loadBalancer?.deletionProtection ?? true,
     });
 
-    // The edge, part 2: CloudFront in front of the internal load balancer, through a VPC origin.
-    if (props.cdn && props.domain) {
-      const inUsEast1 = Stack.of(this).region === 'us-east-1';
-      this.cdn = new PlatformCdn(this, 'Cdn', {
-        ...props.cdn,
-        // In us-east-1 one certificate serves both CloudFront and the load balancer.
-        certificate: props.cdn.certificate ?? (inUsEast1 ? this.ingress.certificate : undefined),
-        webAclArn: props.cdn.webAclArn ?? this.webAcl?.webAclArn,
-        // The load balancer answers 504 once a response stays idle for its idle timeout: wait a little longer.
-        originReadTimeoutSeconds: props.cdn.originReadTimeoutSeconds ?? this.ingress.idleTimeout.toSeconds() + 5,
-        loadBalancer: this.loadBalancer,
-        domainName: props.domain.domainName,
-        hostedZone: props.domain.hostedZone,
-      });
-    }
     // Day-two operations: alarms and dashboard, budget, backups. Each only when asked for.
     if (props.monitoring) {
       this.monitoring = new PlatformMonitoring(this, 'Monitoring', {
@@ -480,6 +485,19 @@ function validatePlatformProps(scope: Construct, props: HasuraNextjsPlatformProp
     validateBackupOptions(props.backup, 'backup', Stack.of(scope));
   }
   validateEdgeProps(Stack.of(scope), props);
+}
+
+/**
+ * Warns when a rolling deploy can serve a page of one build that asks for static files only the other
+ * build's tasks have: several tasks, and no store that keeps every build's `/_next/static` files.
+ */
+function warnOfVersionSkew(scope: Construct, nextjs: NextjsService, cdn: PlatformCdnOptions | undefined): void {
+  if (nextjs.maximumTasks > 1 && cdn?.nextStaticAssetsPath === undefined) {
+    Annotations.of(scope).addWarningV2('cdk-hasura-nextjs:versionSkew', `Next.js runs up to ${nextjs.maximumTasks} tasks,`
+      + ' and no store keeps earlier builds\' /_next/static files: during a rolling deploy, a page of one build can ask'
+      + ' a task of the other build for a chunk it does not have (404). Serve them from a bucket that keeps every build:'
+      + ` ${cdn ? '' : 'set cdn and '}set cdn.nextStaticAssetsPath to the build's .next/static folder (and build with a deploymentId).`);
+  }
 }
 
 /** With RESTified endpoints routed to Hasura, no route that the app names as its own may fall under them. */

@@ -4,8 +4,10 @@
 // on every part of the request path with a dashboard, a monthly budget, and daily backups copied to
 // a vault in us-west-2, which a second stack of this app holds (deployed first).
 // Both services autoscale on Graviton (ARM64): Hasura between 2 and 4 tasks, Next.js between 2 and 8
-// (CPU, memory and requests per task). db.t4g.small gives the database 168 connections, so each
-// Hasura task gets a pool of 10 even when 8 Hasura tasks run during a deploy at the scaling maximum.
+// (CPU, memory and requests per task). An event worker delivers the blog's event triggers, so the
+// serving tasks do not poll for them; the allow-list serves only the operations the app sends, and
+// anonymous visitors get the `public` role. db.t4g.small gives the database 168 connections, so each
+// Hasura task gets a pool of 8 even when 8 serving and 2 worker tasks run during a deploy.
 //
 // In your own app, import from 'cdk-hasura-nextjs' instead of '../../src', and look the hosted zone
 // up with route53.HostedZone.fromLookup.
@@ -50,12 +52,17 @@ export function createStack(app: App): Stack {
       enableExecuteCommand: true,
       cpuArchitecture: ecs.CpuArchitecture.ARM64,
       autoScaling: { minTasks: 2, maxTasks: 4 },
+      eventWorker: { desiredCount: 1 },
+      allowList: true,
+      unauthorizedRole: 'public',
     },
     nextjs: {
       // Built for the tasks' architecture.
       image: ecs.ContainerImage.fromAsset(path.join(__dirname, '..', 'nextjs-app'), { platform: Platform.LINUX_ARM64 }),
       cpuArchitecture: ecs.CpuArchitecture.ARM64,
       autoScaling: { minTasks: 2, maxTasks: 8, requestsPerTarget: 1000 },
+      // The routes Hasura and operators call, which no Hasura route may ever take.
+      apiRoutes: ['/api/actions', '/api/events', '/api/revalidate', '/api/health'],
     },
     database: {
       instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.SMALL),

@@ -4,11 +4,13 @@
 //   1. The browser asks DNS for mix.day: Route 53 answers with alias records (A and AAAA) that point
 //      at the CloudFront distribution.
 //   2. CloudFront (HTTPS only, TLS 1.2+) runs the managed web ACL (CLOUDFRONT scope: rate limit per
-//      client IP, IP reputation, common rules, known bad inputs), then answers `/_next/static/*` from
-//      its cache, or forwards the request, uncached, through its VPC origin.
+//      client IP, IP reputation, common rules, known bad inputs), then answers `/_next/static/*`,
+//      static and ISR pages and optimized images from its cache as long as Next.js allows, or forwards
+//      the request through its VPC origin (GraphQL and `/api/*` always).
 //   3. The internal load balancer, in private subnets, accepts HTTPS only from CloudFront; it picks a
 //      healthy task: `/v1/graphql` and `/v1beta1/relay` go to Hasura, everything else to Next.js.
-//   4. Next.js renders the page and makes its GraphQL queries to Hasura.
+//   4. Next.js renders the page, or serves it from the Valkey cache that all its tasks share, and makes
+//      its GraphQL queries to Hasura inside the VPC; Hasura calls Next.js back the same way.
 //   5. Hasura translates GraphQL into SQL, and PostgreSQL (RDS, private, reachable only from Hasura)
 //      returns the data.
 // The Storybook component library is a static site at storybook.mix.day: a private S3 bucket that
@@ -22,9 +24,8 @@
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { HasuraNextjsPlatform, StaticSite } from '../../src';
+import { HasuraNextjsPlatform, NextjsImage, StaticSite } from '../../src';
 import { exampleApp } from '../example-app';
 
 /** The ID of com.amazonaws.global.cloudfront.origin-facing in us-east-1. */
@@ -47,11 +48,24 @@ export function createStack(app: App): Stack {
     domain: { domainName: 'mix.day', hostedZone },
     cdn: {
       originFacingPrefixList: ec2.PrefixList.fromPrefixListId(stack, 'CloudFrontOriginFacing', CLOUDFRONT_ORIGIN_FACING_US_EAST_1),
+      // A new post reaches readers at once: the app invalidates the pages it changed.
+      nextjsInvalidation: true,
     },
     webAcl: { rateLimitPerIp: 2000 },
     // No public admin surface: operators reach Hasura through ECS Exec.
     hasura: { enableExecuteCommand: true },
-    nextjs: { image: ecs.ContainerImage.fromAsset(path.join(__dirname, '..', 'nextjs-app')) },
+    nextjs: {
+      // Built with the public GraphQL URL and a deployment id; in CI, also pass serverActionsKeyFile (a
+      // file outside the repository) so that every build shares one Server Actions key.
+      image: NextjsImage.fromDirectory(path.join(__dirname, '..', 'nextjs-app'), {
+        publicGraphqlUrl: 'https://mix.day/v1/graphql',
+        deploymentId: process.env.DEPLOYMENT_ID ?? 'local',
+      }),
+      // One cache for every task: a page rendered or revalidated on one task is what all of them serve.
+      sharedCache: { maxDataStorageGb: 1 },
+      // The routes Hasura and operators call, which no Hasura route may ever take.
+      apiRoutes: ['/api/actions', '/api/events', '/api/revalidate', '/api/health'],
+    },
     database: { multiAz: true },
     // "See if something breaks and why": alarms on the whole request path, a dashboard, and a budget.
     monitoring: { alarmEmails: ['ops@mix.day'] },

@@ -65,6 +65,16 @@ export interface PlatformCdnOptions {
    * @default - 5 seconds more than the load balancer's idle timeout in a platform (30); 30 otherwise
    */
   readonly originReadTimeoutSeconds?: number;
+
+  /**
+   * Let the Next.js app invalidate the distribution's cache after its content changed (e.g. from a
+   * route that Hasura's event trigger calls): the tasks get the distribution's id as
+   * `CLOUDFRONT_DISTRIBUTION_ID`, and their role may call `cloudfront:CreateInvalidation` on this
+   * distribution only. The first 1,000 paths a month are free, then $0.005 each.
+   *
+   * @default false
+   */
+  readonly nextjsInvalidation?: boolean;
 }
 
 /** Props of {@link PlatformCdn}. */

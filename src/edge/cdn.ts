@@ -8,7 +8,7 @@ import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { validateCdnOptions } from './cdn-checks';
 import { PlatformCdnProps } from './cdn-options';
-import { GRAPHQL_PATHS, NEXT_STATIC_PATH_PATTERN } from './paths';
+import { API_ROUTES_PATH_PATTERN, GRAPHQL_PATHS, NEXT_IMAGE_PATH_PATTERN, NEXT_STATIC_PATH_PATTERN, RSC_CACHE_KEY_HEADERS } from './paths';
 import { IMMUTABLE, immutableCachePolicy, securityHeadersPolicy } from './security-headers';
 import { acknowledge, nistAndHipaa } from '../private/acknowledge';
 import { acknowledgeBucketDeployment } from '../private/bucket-deployment';
@@ -24,9 +24,17 @@ export const CLOUDFRONT_ORIGIN_FACING = 'com.amazonaws.global.cloudfront.origin-
  *
  * - `/_next/static/*`: content-hashed build files, cached a year and marked immutable, compressed;
  *   from the load balancer, or from a bucket that keeps every build's files (`nextStaticAssetsPath`).
- * - `/v1/graphql`, `/v1beta1/relay` and every other path (pages, API routes, `/_next/data`,
- *   `/_next/image`): never cached, all methods, every viewer header, cookie and query string passed
- *   on except `Host` (the origin sees the domain name, which its certificate covers); websockets pass.
+ * - pages (every other path): cached for as long as Next.js's `Cache-Control` allows (static and ISR
+ *   pages; dynamic pages say `private, no-store` and are not), keyed on the path, every query string
+ *   (`_rsc` included), the headers that make an RSC payload differ from HTML (`rsc`,
+ *   `next-router-prefetch`, `next-router-state-tree`, `next-router-segment-prefetch`, `next-url`) and
+ *   the draft-mode cookie, so RSC payloads and HTML never mix; every viewer header and cookie still
+ *   reaches the server.
+ * - `/_next/image*`: optimized images, cached as Next.js says, keyed on `url`, `w`, `q`, `dpl` and
+ *   `Accept` (which picks the format).
+ * - `/v1/graphql`, `/v1beta1/relay` and `/api/*`: never cached, all methods, every viewer header
+ *   (`Authorization` included), cookie and query string passed on except `Host` (the origin sees the
+ *   domain name, which its certificate covers); websockets pass.
  *
  * HTTPS only (HTTP redirects), TLS 1.2 (2021 policy) or later, HTTP/2 and HTTP/3, IPv6, standard logs
  * to a bucket, and A and AAAA alias records for the domain.
@@ -67,14 +75,27 @@ export class PlatformCdn extends Construct {
       readTimeout: Duration.seconds(props.originReadTimeoutSeconds ?? 30),
     });
 
+    // The application's own headers win; these fill in what it does not send.
+    const securityHeaders = securityHeadersPolicy(this, 'SecurityHeaders', { override: false });
     const dynamic: cloudfront.BehaviorOptions = {
       origin: loadBalancerOrigin,
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
       allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
       cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
       originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-      // The application's own headers win; these fill in what it does not send.
-      responseHeadersPolicy: securityHeadersPolicy(this, 'SecurityHeaders', { override: false }),
+      responseHeadersPolicy: securityHeaders,
+    };
+    const pages: cloudfront.BehaviorOptions = {
+      ...dynamic,
+      cachePolicy: pageCachePolicy(this, 'PageCachePolicy'),
+      compress: true,
+    };
+    const images: cloudfront.BehaviorOptions = {
+      origin: loadBalancerOrigin,
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+      cachePolicy: imageCachePolicy(this, 'ImageCachePolicy'),
+      responseHeadersPolicy: securityHeaders,
     };
 
     this.staticAssetsBucket = props.nextStaticAssetsPath === undefined
@@ -98,9 +119,11 @@ export class PlatformCdn extends Construct {
 
     this.distribution = siteDistribution(this, { ...site, accessLogBucket: this.accessLogBucket }, this.certificate, {
       comment: `${props.domainName}: Next.js and Hasura through a VPC origin`,
-      defaultBehavior: dynamic,
+      defaultBehavior: pages,
       additionalBehaviors: {
         [NEXT_STATIC_PATH_PATTERN]: immutable,
+        [NEXT_IMAGE_PATH_PATTERN]: images,
+        [API_ROUTES_PATH_PATTERN]: dynamic,
         ...Object.fromEntries(GRAPHQL_PATHS.map((path) => [path, dynamic])),
       },
     });
@@ -135,3 +158,41 @@ export class PlatformCdn extends Construct {
     return bucket;
   }
 }
+
+/** The longest CloudFront keeps anything the origin allows it to: a year, as Next.js says of static pages. */
+const ONE_YEAR = Duration.days(365);
+
+/**
+ * Pages cached for as long as the origin's `Cache-Control` says, and not at all when it says nothing;
+ * keyed so that an RSC payload and the HTML of the same URL are two entries.
+ */
+function pageCachePolicy(scope: Construct, id: string): cloudfront.CachePolicy {
+  return new cloudfront.CachePolicy(scope, id, {
+    comment: 'Next.js pages: as Cache-Control says; RSC payloads apart from HTML',
+    defaultTtl: Duration.seconds(0),
+    minTtl: Duration.seconds(0),
+    maxTtl: ONE_YEAR,
+    queryStringBehavior: cloudfront.CacheQueryStringBehavior.all(),
+    headerBehavior: cloudfront.CacheHeaderBehavior.allowList(...RSC_CACHE_KEY_HEADERS),
+    // Draft mode renders per request; its cookie keeps drafts out of everyone else's cache entries.
+    cookieBehavior: cloudfront.CacheCookieBehavior.allowList(NEXT_DRAFT_MODE_COOKIE),
+    enableAcceptEncodingGzip: true,
+    enableAcceptEncodingBrotli: true,
+  });
+}
+
+/** Optimized images, keyed on what the image optimizer reads: `url`, `w`, `q`, `dpl` and `Accept`. */
+function imageCachePolicy(scope: Construct, id: string): cloudfront.CachePolicy {
+  return new cloudfront.CachePolicy(scope, id, {
+    comment: 'Next.js image optimization: url, w, q, dpl and Accept',
+    defaultTtl: Duration.seconds(0),
+    minTtl: Duration.seconds(0),
+    maxTtl: ONE_YEAR,
+    queryStringBehavior: cloudfront.CacheQueryStringBehavior.allowList('url', 'w', 'q', 'dpl'),
+    headerBehavior: cloudfront.CacheHeaderBehavior.allowList('accept'),
+    cookieBehavior: cloudfront.CacheCookieBehavior.none(),
+  });
+}
+
+/** The cookie of Next.js's draft mode. */
+const NEXT_DRAFT_MODE_COOKIE = '__prerender_bypass';

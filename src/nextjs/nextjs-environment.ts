@@ -1,7 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { NextjsOptions, NextjsServer } from './nextjs-options';
+import type { NextjsSharedCache } from './shared-cache';
 import type { HasuraService } from '../hasura/hasura-service';
 import { ManagedSecrets, ManagedVariables } from '../services/container-service';
 
@@ -33,6 +35,9 @@ export interface NextjsContext {
   readonly publicGraphqlUrl?: string;
   readonly hasura?: HasuraService;
   readonly nextAuthSecret: secretsmanager.ISecret;
+  readonly sharedCache?: NextjsSharedCache;
+  /** The distribution whose cache the tasks may invalidate. */
+  readonly invalidatedDistribution?: cloudfront.IDistribution;
 }
 
 /** The plain variables the platform sets on Next.js, in the order the container gets them. */
@@ -49,6 +54,11 @@ export const NEXTJS_ENVIRONMENT: ManagedVariables<NextjsContext> = {
   NEXTAUTH_URL: (c) => c.siteUrl,
   // Server-side only: no NEXT_PUBLIC_ prefix, so it never reaches a browser.
   HASURA_GRAPHQL_INTERNAL_URL: (c) => c.hasura?.internalGraphqlUrl,
+  // The shared cache, for the app's cache handler; its password is a secret.
+  CACHE_REDIS_URL: (c) => c.sharedCache?.url,
+  CACHE_REDIS_USERNAME: (c) => c.sharedCache?.userName,
+  // For CreateInvalidation, which the task role may call on this distribution only.
+  CLOUDFRONT_DISTRIBUTION_ID: (c) => c.invalidatedDistribution?.distributionId,
 };
 
 /** The secrets the platform gives Next.js, in the order the container gets them. */
@@ -62,6 +72,7 @@ export const NEXTJS_SECRETS: ManagedSecrets<NextjsContext> = {
   // What Hasura sends in the headers of its calls to Next.js (actions, event and cron triggers), so
   // that route handlers can tell Hasura from anyone else who reaches them.
   HASURA_WEBHOOK_SECRET: (c) => (c.hasura ? ecs.Secret.fromSecretsManager(c.hasura.webhookSecret) : undefined),
+  CACHE_REDIS_PASSWORD: (c) => (c.sharedCache ? ecs.Secret.fromSecretsManager(c.sharedCache.passwordSecret) : undefined),
 };
 
 /** Names users may not set on Next.js: everything the platform sets. */

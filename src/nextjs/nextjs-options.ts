@@ -1,5 +1,6 @@
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { NextjsSharedCacheOptions } from './shared-cache';
 import { ContainerServiceOptions } from '../services/service-options';
 
 /** How the image starts the Next.js server, which decides how the platform sets its keep-alive timeout. */
@@ -94,6 +95,18 @@ export interface NextjsOptions extends ContainerServiceOptions {
    * @default false
    */
   readonly exposeJwtSigningKey?: boolean;
+
+  /**
+   * One cache that every Next.js task shares (ElastiCache Serverless for Valkey), for Next.js's data and
+   * page cache: a page one task renders is what all tasks serve, and `revalidateTag` or `revalidatePath`
+   * on one task refreshes all of them. The tasks get `CACHE_REDIS_URL` (`rediss://...:6379`),
+   * `CACHE_REDIS_USERNAME` and the secret `CACHE_REDIS_PASSWORD`; the app configures a cache handler that
+   * uses them (see `examples/nextjs-app/cache-handler.js`), with every key under the `{nextjs}:` prefix,
+   * the only keys its user may touch.
+   *
+   * @default - each task keeps its own cache
+   */
+  readonly sharedCache?: NextjsSharedCacheOptions;
 
   /**
    * Secret whose whole value is `NEXTAUTH_SECRET`.

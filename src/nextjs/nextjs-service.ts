@@ -1,11 +1,14 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Names } from 'aws-cdk-lib';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { validateNextjsOptions } from './nextjs-checks';
 import { DEFAULT_HEALTH_CHECK_PATH, NEXTJS_ENVIRONMENT, NEXTJS_PORT, NEXTJS_SECRETS, NEXTJS_SERVICE_CONNECT_NAME, NextjsContext, nextjsInternalUrl, nextStartCommand } from './nextjs-environment';
 import { NextjsOptions, NextjsServer } from './nextjs-options';
+import { NextjsSharedCache, sharedCacheName } from './shared-cache';
 import { HasuraService } from '../hasura/hasura-service';
+import { acknowledge, nistAndHipaa } from '../private/acknowledge';
 import { generatedSecret, RANDOM_TOKEN } from '../private/generated-secret';
 import { checkDurationSeconds, invalid } from '../private/validation';
 import { resolveManaged } from '../services/container-service';
@@ -49,6 +52,22 @@ export interface NextjsServiceProps extends NextjsOptions, ContainerServiceProps
    * @default - no inside path between the app and Hasura
    */
   readonly hasura?: HasuraService;
+
+  /**
+   * Name of the shared cache (`sharedCache`), its user group and users.
+   *
+   * @default - derived from the construct path
+   */
+  readonly sharedCacheName?: string;
+
+  /**
+   * A CloudFront distribution in front of the site whose cache the app may invalidate after content
+   * changes: the tasks get its id as `CLOUDFRONT_DISTRIBUTION_ID`, and their role may call
+   * `cloudfront:CreateInvalidation` on it, nothing else.
+   *
+   * @default - the app may not invalidate any distribution
+   */
+  readonly invalidatedDistribution?: cloudfront.IDistribution;
 }
 
 /**
@@ -69,6 +88,8 @@ export class NextjsService extends PlatformService {
    * service joined a Service Connect namespace.
    */
   public readonly internalUrl?: string;
+  /** The cache every task shares, when `sharedCache` is set. */
+  public readonly sharedCache?: NextjsSharedCache;
 
   constructor(scope: Construct, id: string, props: NextjsServiceProps) {
     super(scope, id);
@@ -84,6 +105,15 @@ export class NextjsService extends PlatformService {
     this.nextAuthSecret = props.nextAuthSecret ?? generatedSecret(this, 'NextAuthSecret',
       'NextAuth secret (NEXTAUTH_SECRET)', RANDOM_TOKEN, props.encryptionKey);
 
+    if (props.sharedCache) {
+      this.sharedCache = new NextjsSharedCache(this, 'SharedCache', {
+        ...props.sharedCache,
+        vpc: props.cluster.vpc,
+        vpcSubnets: props.vpcSubnets,
+        name: props.sharedCacheName ?? sharedCacheName(Names.uniqueResourceName(this, { maxLength: 26, separator: '-' }).toLowerCase()),
+        encryptionKey: props.encryptionKey,
+      });
+    }
     const context: NextjsContext = {
       options: props,
       port,
@@ -93,6 +123,8 @@ export class NextjsService extends PlatformService {
       publicGraphqlUrl: props.publicGraphqlUrl,
       hasura,
       nextAuthSecret: this.nextAuthSecret,
+      sharedCache: this.sharedCache,
+      invalidatedDistribution: props.invalidatedDistribution,
     };
     const parts = this._createService({
       prefix: 'nextjs',
@@ -111,6 +143,12 @@ export class NextjsService extends PlatformService {
     });
     if (parts.serviceConnectNamespace) {
       this.internalUrl = nextjsInternalUrl(port);
+    }
+    this.sharedCache?.connections.allowDefaultPortFrom(this, 'The shared cache from the Next.js tasks');
+    if (props.invalidatedDistribution) {
+      props.invalidatedDistribution.grantCreateInvalidation(this.taskDefinition.taskRole);
+      acknowledge(this.taskDefinition.taskRole, 'aws-cdk-lib grants the task role cloudfront:CreateInvalidation on this'
+        + ' distribution only, in the role\'s inline default policy.', ...nistAndHipaa('IAMNoInlinePolicy'));
     }
     if (hasura) {
       this.connectWithHasura(hasura);

@@ -69,6 +69,7 @@ export function costInventory(resources: CfnView[]): PlatformCostModelProps {
     webAcls: webAcls.length,
     webAclRules: webAcls.reduce((sum, acl) => sum + (acl.properties.Rules ?? []).length, 0),
     distributions: ofType('AWS::CloudFront::Distribution').length,
+    serverlessCaches: ofType('AWS::ElastiCache::ServerlessCache').filter((cache) => cache.properties.Engine === 'valkey').length,
   };
 }
 

@@ -171,6 +171,14 @@ export interface PlatformCostModelProps {
   readonly distributions?: number;
 
   /**
+   * ElastiCache Serverless caches for Valkey (the Next.js shared cache), priced at the least data they
+   * are billed for and an assumed number of ECPUs per request.
+   *
+   * @default 0
+   */
+  readonly serverlessCaches?: number;
+
+  /**
    * Usage the model has to assume.
    *
    * @default - the defaults of each assumption

@@ -2,7 +2,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { IConstruct } from 'constructs';
 import { costInventory, resourcesOfTree } from './cost-inventory';
 import { CostEstimate, CostLineItem, PlatformCostModelProps, ServiceCostProfile } from './cost-model-options';
-import { DATABASE_CLASSES, HOURS_PER_MONTH, INSTANCE_TYPES, PRICE_REGION, PRICES, PRICES_AS_OF } from './prices';
+import { CACHE_ECPUS_PER_REQUEST, DATABASE_CLASSES, HOURS_PER_MONTH, INSTANCE_TYPES, PRICE_REGION, PRICES, PRICES_AS_OF } from './prices';
 import { checkInteger, invalid } from '../private/validation';
 
 const DEFAULT_ASSUMPTIONS = {
@@ -121,6 +121,14 @@ export class PlatformCostModel {
         distributions * assumptions.requestsMillions * 100 * PRICES.cloudFrontHttpsRequests10k);
     }
 
+    const caches = props.serverlessCaches ?? 0;
+    if (caches > 0) {
+      add('ElastiCache', `${caches} Valkey serverless cache(s), ${PRICES.valkeyServerlessMinimumGb} GB stored (the least billed,`
+        + ` $${PRICES.valkeyServerlessGbHour}/GB-hour)`, caches * PRICES.valkeyServerlessMinimumGb * PRICES.valkeyServerlessGbHour * HOURS_PER_MONTH);
+      add('ElastiCache', `${assumptions.requestsMillions} million requests x ${CACHE_ECPUS_PER_REQUEST} ECPUs (assumed,`
+        + ` $${PRICES.valkeyEcpuMillion}/million)`, caches * assumptions.requestsMillions * CACHE_ECPUS_PER_REQUEST * PRICES.valkeyEcpuMillion);
+    }
+
     return {
       lineItems: lines,
       totalMonthlyUsd: cents(lines.reduce((sum, line) => sum + line.monthlyUsd, 0)),
@@ -196,6 +204,7 @@ function validateCostModelProps(props: PlatformCostModelProps): void {
   checkInteger('webAcls', props.webAcls, 0, 100);
   checkInteger('webAclRules', props.webAclRules, 0, 10000);
   checkInteger('distributions', props.distributions, 0, 100);
+  checkInteger('serverlessCaches', props.serverlessCaches, 0, 100);
   const assumptions = props.assumptions ?? {};
   for (const name of ['natDataProcessedGb', 'loadBalancerCapacityUnits', 'logIngestionGb', 'requestsMillions'] as const) {
     const value = assumptions[name];

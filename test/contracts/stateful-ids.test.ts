@@ -49,6 +49,7 @@ const EXAMPLE_IDS: { [example: string]: string[] } = {
     'AWS::Logs::LogGroup PlatformDatabasePostgresqlLogGroupAC62757B',
     'AWS::Logs::LogGroup PlatformDatabaseUpgradeLogGroup5ACD9DE0',
     'AWS::Logs::LogGroup PlatformHasuraProjectLogGroup37F21AB2',
+    'AWS::Logs::LogGroup PlatformHasuraEventWorkerLogGroup4ABAE05D',
     'AWS::Backup::BackupVault PlatformBackupVault220471C4',
   ],
   'mix-day': [
@@ -57,6 +58,7 @@ const EXAMPLE_IDS: { [example: string]: string[] } = {
     'AWS::S3::Bucket PlatformCdnAccessLogs43394F66',
     'AWS::S3::Bucket StorybookAccessLogsBBE97E8F',
     'AWS::S3::Bucket StorybookBucketA4A6A588',
+    'AWS::SecretsManager::Secret PlatformNextjsSharedCachePassword73339F2C',
   ],
 };
 

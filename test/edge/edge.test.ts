@@ -41,15 +41,20 @@ describe('mix-day: CloudFront, WAF and a private load balancer', () => {
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 443, ToPort: 443, SourcePrefixListId: 'pl-3b927c52' });
   });
 
-  test('cache behaviors: static assets cached a year, GraphQL and pages never, all methods', () => {
+  test('cache behaviors: static assets cached a year, pages as the app says, GraphQL and API routes never, all methods', () => {
     const site = Object.values<any>(resources).find((r) => r.Type === 'AWS::CloudFront::Distribution'
       && r.Properties.DistributionConfig.Aliases[0] === 'mix.day').Properties.DistributionConfig;
     const byPath = Object.fromEntries(site.CacheBehaviors.map((b: any) => [b.PathPattern, b]));
-    expect(Object.keys(byPath).sort()).toEqual(['/_next/static/*', '/v1/graphql', '/v1beta1/relay']);
+    expect(Object.keys(byPath).sort()).toEqual(['/_next/image*', '/_next/static/*', '/api/*', '/v1/graphql', '/v1beta1/relay']);
     const cachingDisabled = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
     const allViewerExceptHost = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
-    for (const behavior of [site.DefaultCacheBehavior, byPath['/v1/graphql'], byPath['/v1beta1/relay']]) {
+    for (const behavior of [byPath['/api/*'], byPath['/v1/graphql'], byPath['/v1beta1/relay']]) {
       expect(behavior.CachePolicyId).toBe(cachingDisabled);
+    }
+    // Pages are cached only as long as the app's own Cache-Control allows: no default TTL of CloudFront's.
+    const pagePolicy = resources[site.DefaultCacheBehavior.CachePolicyId.Ref].Properties.CachePolicyConfig;
+    expect([pagePolicy.MinTTL, pagePolicy.DefaultTTL]).toEqual([0, 0]);
+    for (const behavior of [site.DefaultCacheBehavior, byPath['/api/*'], byPath['/v1/graphql'], byPath['/v1beta1/relay']]) {
       expect(behavior.OriginRequestPolicyId).toBe(allViewerExceptHost);
       expect(behavior.AllowedMethods).toHaveLength(7);
       expect(behavior.ViewerProtocolPolicy).toBe('redirect-to-https');

@@ -14,7 +14,7 @@ const BLOG_PROJECT = HasuraProject.fromDirectory(path.join(__dirname, '..', '..'
 
 function servingEnvironment(template: { [key: string]: any }): { [name: string]: unknown } {
   const [hasuraService] = Object.values<any>(template.Resources)
-    .filter((r) => r.Type === 'AWS::ECS::Service' && JSON.stringify(r.Properties.LoadBalancers).includes('"hasura"'));
+    .filter((r) => r.Type === 'AWS::ECS::Service' && JSON.stringify(r.Properties.LoadBalancers ?? []).includes('"hasura"'));
   const taskDefinition = template.Resources[hasuraService.Properties.TaskDefinition.Ref];
   return environmentOf(taskDefinition.Properties.ContainerDefinitions[0]);
 }
@@ -117,9 +117,9 @@ describe('ECS Exec, the operator path', () => {
 
 describe('the project is held to the connection budget', () => {
   test('a databases.yaml pool above the per-task pool fails, naming hasura.project', () => {
-    // The blog project asks for 10 connections per task; 4 tasks on a db.t3.micro leave each 4.
+    // The blog project asks for 8 connections per task; 4 tasks on a db.t3.micro leave each 4.
     expect(() => synthPlatform({ hasura: { project: BLOG_PROJECT, desiredCount: 4 } })).toThrow(
-      /^Invalid hasura\.project: ".*databases\.yaml"\. The database "default" sets pool_settings\.max_connections to 10, but each Hasura task may open at most 4/);
+      /^Invalid hasura\.project: ".*databases\.yaml"\. The database "default" sets pool_settings\.max_connections to 8, but each Hasura task may open at most 4/);
   });
 
   test('it fits one task on a db.t3.micro (19 per pool), and the serving tasks get that pool size', () => {

@@ -53,7 +53,7 @@ describe('a valid project', () => {
 
   test('the example blog project is valid', () => {
     const project = load(path.join(__dirname, '..', '..', 'examples', 'hasura-project'));
-    expect(project.sources.map((s) => [s.name, s.maxConnections])).toEqual([['default', 10]]);
+    expect(project.sources.map((s) => [s.name, s.maxConnections])).toEqual([['default', 8]]);
     expect(project.migrations.map((m) => m.name)).toEqual(['create_authors', 'create_posts']);
   });
 });

@@ -11,7 +11,7 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import { findOnPath, freePort, startProcess, TestProcess, waitUntilReady } from './child-processes';
 import { REDIS_INSTALL_HINT, RedisServer, startRedis } from './redis-server';
-import { exampleContainer, ExampleContainer } from '../examples/helpers';
+import { exampleContainer, ExampleContainer, exampleTemplate } from '../examples/helpers';
 
 jest.setTimeout(60_000);
 
@@ -87,7 +87,8 @@ beforeAll(async () => {
   cloudFront = track(await CloudFrontStub.start());
   collector = track(await CollectorStub.start());
   const redisUsername = typeof platform.environment.CACHE_REDIS_USERNAME === 'string' ? platform.environment.CACHE_REDIS_USERNAME : 'nextjs';
-  redis = REDIS_BINARY ? track(await startRedis(REDIS_BINARY, redisUsername, secrets.CACHE_REDIS_PASSWORD)) : undefined;
+  // The user may do exactly what the template's ElastiCache user may.
+  redis = REDIS_BINARY ? track(await startRedis(REDIS_BINARY, redisUsername, secrets.CACHE_REDIS_PASSWORD, cacheAccessString())) : undefined;
   // Without redis-server (outside CI), the servers get a port nothing listens on: every read is a miss.
   const unusedPort = await freePort();
   const redisUrl = (database: number) => redis?.url(database) ?? `redis://127.0.0.1:${unusedPort}/${database}`;
@@ -109,6 +110,16 @@ beforeAll(async () => {
     }),
   ]);
 }, 15 * 60_000);
+
+/** The access string of the ElastiCache user the template gives Next.js. */
+function cacheAccessString(): string {
+  const users = Object.values<any>(exampleTemplate(EXAMPLE).Resources)
+    .filter((r) => r.Type === 'AWS::ElastiCache::User' && r.Properties.UserName === platform.environment.CACHE_REDIS_USERNAME);
+  if (users.length !== 1) {
+    throw new Error(`Expected one ElastiCache user named ${String(platform.environment.CACHE_REDIS_USERNAME)}, found ${users.length}`);
+  }
+  return users[0].Properties.AccessString;
+}
 
 afterAll(async () => {
   for (const part of running.reverse()) {

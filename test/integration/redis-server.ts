@@ -18,8 +18,13 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-/** Starts redis-server with the ACL user `username`/`password`; fails with its log when it does not come up. */
-export async function startRedis(binary: string, username: string, password: string): Promise<RedisServer> {
+/**
+ * Starts redis-server with the ACL user `username`/`password`, allowed what `accessString` says (the
+ * syntax of ElastiCache's access strings, which is Redis's ACL rules); fails with its log when it does
+ * not come up.
+ */
+export async function startRedis(binary: string, username: string, password: string,
+  accessString = 'on ~* &* +@all'): Promise<RedisServer> {
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-'));
   const port = await freePort();
   const configFile = path.join(directory, 'redis.conf');
@@ -31,7 +36,7 @@ export async function startRedis(binary: string, username: string, password: str
     'save ""',
     'appendonly no',
     'user default off',
-    `user ${username} on >${password} ~* &* +@all`,
+    `user ${username} >${password} ${accessString}`,
     '',
   ].join('\n'), { mode: 0o600 });
   let server: TestProcess | undefined;

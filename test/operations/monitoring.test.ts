@@ -201,7 +201,7 @@ test('hasura-blog-https watches every part of the request path, with a dashboard
   const template = Template.fromJSON(exampleTemplate('hasura-blog-https'));
   const names = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties.AlarmName).sort();
   expect(names).toEqual(['database-connections', 'database-cpu', 'database-cpu-credits', 'database-free-storage', 'database-freeable-memory',
-    'hasura-5xx', 'hasura-cpu', 'hasura-latency-p99', 'hasura-memory', 'hasura-running-tasks', 'hasura-unhealthy-targets',
+    'hasura-5xx', 'hasura-cpu', 'hasura-events-cpu', 'hasura-events-memory', 'hasura-events-running-tasks', 'hasura-latency-p99', 'hasura-memory', 'hasura-running-tasks', 'hasura-unhealthy-targets',
     'load-balancer-5xx', 'nextjs-5xx', 'nextjs-cpu', 'nextjs-latency-p99', 'nextjs-memory', 'nextjs-running-tasks',
     'nextjs-unhealthy-targets'].map((suffix) => `hasura-blog-${suffix}`));
   template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
