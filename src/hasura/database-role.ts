@@ -103,7 +103,7 @@ export class HasuraDatabaseRole extends Construct implements ec2.IConnectable {
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
-      description: 'Hasura database role handler: no inbound; PostgreSQL to the database, HTTPS to Secrets Manager',
+      description: 'Hasura database role handler: no inbound; out to the database port and to HTTPS (Secrets Manager)',
       allowAllOutbound: false,
     });
     this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'Secrets Manager over HTTPS');

@@ -245,10 +245,10 @@ export function orderingIsExplicit(resources: Resources): Breaches {
   return breaches;
 }
 
-/** The secret a database's `MasterUsername` is resolved from. */
+/** The secrets a database's master user name and password are resolved from (a restored instance names only the password). */
 function masterSecretsOf(resources: Resources): string[] {
-  return ofType(resources, 'AWS::RDS::DBInstance')
-    .flatMap(([, db]) => JSON.stringify(db.Properties.MasterUsername ?? null).match(/"Ref":"(\w+)"/)?.[1] ?? []);
+  return ofType(resources, 'AWS::RDS::DBInstance').flatMap(([, db]) =>
+    [...JSON.stringify([db.Properties.MasterUsername, db.Properties.MasterUserPassword]).matchAll(/"Ref":"(\w+)"/g)].map((m) => m[1]));
 }
 
 /**
