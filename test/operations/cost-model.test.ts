@@ -51,7 +51,7 @@ test('the production configuration is modeled line by line at list prices', () =
     ['CloudWatch', 15.6], // Container Insights: 2 services x 26 metrics x 0.30
     ['CloudWatch', 2.5], // 5 GB x 0.50
   ]);
-  expect(estimate.totalMonthlyUsd).toBe(212.09);
+  expect(estimate.totalMonthlyUsd).toBe(212.49);
   expect(estimate.region).toBe('us-east-1');
   expect(estimate.pricesAsOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   expect(estimate.assumptions.join(' ')).toContain('20 GB');
