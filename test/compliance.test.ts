@@ -62,6 +62,8 @@ const ACKNOWLEDGED_RULES = [
   'AwsSolutions-ELB2',
   'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
   'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+  // The Hasura database role's handler runs in the VPC, to reach the database.
+  'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
   'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
   'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
   'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
@@ -72,6 +74,8 @@ const ACKNOWLEDGED_RULES = [
   'AwsSolutions-IAM5[Action::s3:List*]',
   'AwsSolutions-IAM5[Resource::*]',
   'AwsSolutions-IAM5[Resource::<PlatformDeletionProtectionHandler0562FCAE.Arn>:*]',
+  // The provider framework of the Hasura database role may invoke its handler's versions.
+  'AwsSolutions-IAM5[Resource::<PlatformDatabaseHasuraRoleHandlerCF7AFD77.Arn>:*]',
   // The provider framework of the Hasura project deployment may invoke its own functions' versions.
   'AwsSolutions-IAM5[Resource::<PlatformHasuraProjectProviderframeworkisCompleteD76656B4.Arn>:*]',
   'AwsSolutions-IAM5[Resource::<PlatformHasuraProjectProviderframeworkonTimeout64EA73EE.Arn>:*]',

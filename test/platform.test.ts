@@ -195,8 +195,9 @@ describe('HasuraNextjsPlatform with user-provided parts', () => {
     }));
     const template = Template.fromStack(stack);
     const generated = Object.values(template.findResources('AWS::SecretsManager::Secret'));
-    expect(generated).toHaveLength(1); // only the database credentials
-    expect(generated[0].Properties.GenerateSecretString.SecretStringTemplate).toBe('{"username":"postgres"}');
+    // Only the database credentials: the master user's and Hasura's own role's.
+    expect(generated.map((secret) => secret.Properties.GenerateSecretString.SecretStringTemplate))
+      .toEqual(['{"username":"postgres"}', '{"username":"hasura"}']);
     // A JWKS configuration has no shared key, so Next.js gets no JWT_SECRET.
     expect(secretNamesOf(containerNamed(template, 'nextjs'))).toEqual(['HASURA_GRAPHQL_ADMIN_SECRET', 'HASURA_WEBHOOK_SECRET', 'NEXTAUTH_SECRET']);
     const webhookSecretArn = stack.resolve(webhookSecret.secretArn);

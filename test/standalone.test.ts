@@ -98,9 +98,11 @@ describe('HasuraService and NextjsService with PlatformLoadBalancer', () => {
     template.resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 1);
   });
 
-  test('the database admits the Hasura tasks only', () => {
+  test('the database admits the Hasura tasks and the handler of Hasura\'s database role only', () => {
     const ingressRules = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress'))
       .filter((r) => JSON.stringify(r.Properties.GroupId) === JSON.stringify(stack.resolve(database.securityGroup.securityGroupId)));
-    expect(ingressRules.map((r) => r.Properties.SourceSecurityGroupId)).toEqual([stack.resolve(hasura.securityGroup.securityGroupId)]);
+    expect(ingressRules.map((r) => r.Properties.SourceSecurityGroupId)).toEqual([
+      stack.resolve(hasura.databaseRole.securityGroup.securityGroupId), stack.resolve(hasura.securityGroup.securityGroupId),
+    ]);
   });
 });

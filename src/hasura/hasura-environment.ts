@@ -1,5 +1,6 @@
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { HasuraDatabaseRole } from './database-role';
 import { HasuraApi, HasuraAuthHookMode, HasuraOptions } from './hasura-options';
 import { startScriptEnvironment, startScriptSecrets } from './start-script';
 import { PlatformDatabase } from '../database/database';
@@ -15,6 +16,8 @@ export const HASURA_GRACEFUL_SHUTDOWN_SECONDS = 60;
 export interface HasuraContext {
   readonly options: HasuraOptions;
   readonly database: PlatformDatabase;
+  /** Hasura's own database role, whose credentials the tasks log in with. */
+  readonly databaseRole: HasuraDatabaseRole;
   readonly poolSize: number;
   readonly corsDomains?: string[];
   readonly adminSecret: secretsmanager.ISecret;
@@ -75,8 +78,8 @@ export const HASURA_ENVIRONMENT: ManagedVariables<HasuraContext> = {
 
 /** The secrets the platform gives Hasura, in the order the container gets them. */
 export const HASURA_SECRETS: ManagedSecrets<HasuraContext> = {
-  PLATFORM_DB_USER: (c) => startScriptSecrets(c.database).PLATFORM_DB_USER,
-  PLATFORM_DB_PASSWORD: (c) => startScriptSecrets(c.database).PLATFORM_DB_PASSWORD,
+  PLATFORM_DB_USER: (c) => startScriptSecrets(c.databaseRole.secret).PLATFORM_DB_USER,
+  PLATFORM_DB_PASSWORD: (c) => startScriptSecrets(c.databaseRole.secret).PLATFORM_DB_PASSWORD,
   HASURA_GRAPHQL_ADMIN_SECRET: (c) => ecs.Secret.fromSecretsManager(c.adminSecret),
   HASURA_GRAPHQL_JWT_SECRET: (c) => (c.jwtSecret ? ecs.Secret.fromSecretsManager(c.jwtSecret) : undefined),
   // For metadata: headers `value_from_env: HASURA_WEBHOOK_SECRET` on actions, event and cron triggers.

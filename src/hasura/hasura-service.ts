@@ -3,6 +3,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
+import { HasuraDatabaseRole } from './database-role';
 import { cliMigrationsImage, DEFAULT_HASURA_VERSION, hasuraEngineImage } from './engine-image';
 import { HasuraEventWorker } from './event-worker';
 import { HASURA_STOP_TIMEOUT_SECONDS, validateHasuraOptions } from './hasura-checks';
@@ -95,6 +96,8 @@ export class HasuraService extends PlatformService {
   public readonly internalGraphqlUrl?: string;
   /** The Hasura version the tasks run, e.g. `v2.51.3` (of the engine image the platform builds). */
   public readonly engineVersion: string;
+  /** Hasura's own database role, which the tasks log in as (never the master user). */
+  public readonly databaseRole: HasuraDatabaseRole;
   /** What applies `project` on each deploy, when a project is set. */
   public readonly projectDeployment?: HasuraProjectDeployment;
   /** The Service Connect namespace the service serves its API in, if any. */
@@ -140,9 +143,13 @@ export class HasuraService extends PlatformService {
       : hasuraEngineImage(this, baseImage, props.cpuArchitecture ?? ecs.CpuArchitecture.X86_64, project).image;
     this.connectionBudget = props.connectionBudget ?? planConnectionBudget(hasuraDatabaseDemands(props, 'hasura'),
       database.maxConnections, { prop: 'hasura.connectionPoolSize', value: props.connectionPoolSize }, 'database');
+    this.databaseRole = HasuraDatabaseRole.forDatabase({
+      database, vpc: props.cluster.vpc, vpcSubnets: props.vpcSubnets, encryptionKey: props.encryptionKey,
+    });
     const context: HasuraContext = {
       options: props,
       database,
+      databaseRole: this.databaseRole,
       poolSize: this.connectionBudget.poolSize,
       corsDomains: props.corsDomains,
       adminSecret: this.adminSecret,
@@ -165,6 +172,8 @@ export class HasuraService extends PlatformService {
       this.internalGraphqlUrl = `http://${SERVICE_CONNECT_NAME}:${HASURA_PORT}/v1/graphql`;
     }
     database.allowConnectionsFrom(this);
+    // Each new revision puts the role in step before its tasks start.
+    this.databaseRole.addClient(this.taskDefinition, this.service);
 
     if (props.eventWorker) {
       const worker = props.eventWorker;
@@ -183,6 +192,7 @@ export class HasuraService extends PlatformService {
         },
       });
       database.allowConnectionsFrom(this.eventWorker);
+      this.databaseRole.addClient(this.eventWorker.taskDefinition, this.eventWorker.service);
     }
 
     if (project) {

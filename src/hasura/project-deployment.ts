@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
+import { HasuraDatabaseRole } from './database-role';
 import { CLI_MIGRATIONS_ENTRY_POINT, cliMigrationsImage, DEFAULT_HASURA_VERSION, hasuraEngineImage } from './engine-image';
 import { HasuraProject } from './project';
 import { loadHasuraProject, LoadedHasuraProject } from './project-checks';
@@ -27,7 +28,10 @@ export interface HasuraProjectDeploymentProps {
   /** The cluster the one-off task runs in. */
   readonly cluster: ecs.ICluster;
 
-  /** The database the project is applied to (every source reading `HASURA_GRAPHQL_DATABASE_URL`). */
+  /**
+   * The database the project is applied to (every source reading `HASURA_GRAPHQL_DATABASE_URL`). The
+   * task logs in as the database's Hasura role (`HasuraDatabaseRole`), never as the master user.
+   */
   readonly database: PlatformDatabase;
 
   /** The Hasura admin secret; the task's localhost-only servers and the Hasura CLI use it. */
@@ -153,6 +157,8 @@ export class HasuraProjectDeployment extends Construct implements ec2.IConnectab
   public readonly connections: ec2.Connections;
   /** SHA-256 of the staged project image content (Dockerfile, metadata, migrations). */
   public readonly projectHash: string;
+  /** The database role the task logs in as. */
+  public readonly databaseRole: HasuraDatabaseRole;
 
   constructor(scope: Construct, id: string, props: HasuraProjectDeploymentProps) {
     super(scope, id);
@@ -164,6 +170,10 @@ export class HasuraProjectDeployment extends Construct implements ec2.IConnectab
     const built = hasuraEngineImage(this, baseImage, props.cpuArchitecture ?? ecs.CpuArchitecture.X86_64, project);
     this.image = props.image ?? built.image;
     this.projectHash = built.context.hash;
+
+    this.databaseRole = HasuraDatabaseRole.forDatabase({
+      database: props.database, vpc: props.cluster.vpc, vpcSubnets: props.vpcSubnets, encryptionKey: props.encryptionKey,
+    });
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       logGroupName: props.logGroupName,
@@ -209,7 +219,7 @@ export class HasuraProjectDeployment extends Construct implements ec2.IConnectab
       },
       secrets: {
         ...props.secrets,
-        ...startScriptSecrets(props.database),
+        ...startScriptSecrets(this.databaseRole.secret),
         HASURA_GRAPHQL_ADMIN_SECRET: ecs.Secret.fromSecretsManager(props.adminSecret),
       },
       logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: LOG_STREAM_PREFIX }),
@@ -250,6 +260,8 @@ export class HasuraProjectDeployment extends Construct implements ec2.IConnectab
     // subnets reach the internet (their NAT routes), through which the task pulls its image and secrets.
     this.resource.node.addDependency(props.database, this.taskDefinition, this.securityGroup,
       subnets.internetConnectivityEstablished);
+    // The role is in step (created, owning the catalog and the schemas) before the project is applied as it.
+    this.databaseRole.addClient(this.taskDefinition, this.resource);
   }
 
   private createProvider(cluster: ecs.ICluster, totalTimeout: Duration): cr.Provider {

@@ -1,4 +1,5 @@
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { RDS_CA_BUNDLE } from './engine-image';
 import { PlatformDatabase } from '../database/database';
 
@@ -47,11 +48,14 @@ export function startScriptEnvironment(database: PlatformDatabase, verifyServer:
   };
 }
 
-/** The credentials `HASURA_START_SCRIPT` reads, injected by ECS from the database's secret. */
-export function startScriptSecrets(database: PlatformDatabase): { [name: string]: ecs.Secret } {
+/**
+ * The credentials `HASURA_START_SCRIPT` reads, injected by ECS from `credentials` (a JSON secret with
+ * `username` and `password`: Hasura's own database role's, never the master user's).
+ */
+export function startScriptSecrets(credentials: secretsmanager.ISecret): { [name: string]: ecs.Secret } {
   return {
-    PLATFORM_DB_USER: ecs.Secret.fromSecretsManager(database.secret, 'username'),
-    PLATFORM_DB_PASSWORD: ecs.Secret.fromSecretsManager(database.secret, 'password'),
+    PLATFORM_DB_USER: ecs.Secret.fromSecretsManager(credentials, 'username'),
+    PLATFORM_DB_PASSWORD: ecs.Secret.fromSecretsManager(credentials, 'password'),
   };
 }
 

@@ -2,11 +2,11 @@
 // breach it is written for.
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { exampleNames } from '../../examples/synth-all';
-import { synthesizedExample } from '../examples/helpers';
+import { exampleTemplate, synthesizedExample } from '../examples/helpers';
 import { synthPlatform } from '../util';
 import {
-  contractBreaches, platformNameOf, customResourcesFitLimits, fixedNamesCarryPlatformName, nothingPullsAnonymouslyFromDockerHub, oneEngine,
-  orderingIsExplicit, publishersMayPublish, tasksReadTheirSecrets,
+  contractBreaches, platformNameOf, customResourcesFitLimits, databaseRoleHandlerReaches, fixedNamesCarryPlatformName, hasuraLogsInAsItsRole,
+  nothingPullsAnonymouslyFromDockerHub, oneEngine, orderingIsExplicit, publishersMayPublish, tasksReadTheirSecrets,
 } from './contracts';
 
 /** Names derived from a name the user chose: the database's own log groups, named after its identifier. */
@@ -107,5 +107,75 @@ describe('each check catches its breach', () => {
       'Service does not wait for the NAT routes Route',
       'Budget notifies a topic but does not wait for its topic policy Policy',
     ]);
+  });
+
+  describe('Hasura\'s database role, on a real template (hasura-blog-dev, which applies a project) broken on purpose', () => {
+    /** A copy of the template's resources, and the ids the checks below break. */
+    function resources() {
+      const copy = JSON.parse(JSON.stringify(exampleTemplate('hasura-blog-dev').Resources));
+      const [roleId, role] = Object.entries<any>(copy).find(([, r]) => r.Type === 'Custom::HasuraDatabaseRole')!;
+      const container = (name: string) => Object.values<any>(copy).filter((r) => r.Type === 'AWS::ECS::TaskDefinition')
+        .flatMap((t) => t.Properties.ContainerDefinitions).find((c: any) => c.Name === name);
+      const handlerId = Object.entries<any>(copy).find(([, r]) => r.Properties?.Environment?.Variables?.DATABASE_ROLE_SETTINGS)![0];
+      return { copy, roleId, role, container, handlerId };
+    }
+
+    test('as it is, it keeps the contracts: both Hasura task definitions are the role\'s clients', () => {
+      const { copy, role } = resources();
+      expect(role.Properties.Clients).toHaveLength(2);
+      expect([...hasuraLogsInAsItsRole(copy), ...databaseRoleHandlerReaches(copy), ...orderingIsExplicit(copy)]).toEqual([]);
+    });
+
+    test('a Hasura container given the master secret', () => {
+      const { copy, role, container } = resources();
+      const user = container('hasura').Secrets.find((secret: any) => secret.Name === 'PLATFORM_DB_USER');
+      user.ValueFrom = JSON.parse(JSON.stringify(user.ValueFrom).replace(role.Properties.RoleSecretArn.Ref, role.Properties.MasterSecretArn.Ref));
+      expect(hasuraLogsInAsItsRole(copy)).toEqual([expect.stringMatching(/\/hasura is given the master secret PlatformDatabaseCredentials7CA8FA36 as PLATFORM_DB_USER$/)]);
+    });
+
+    test('a project task whose credentials come from another secret', () => {
+      const { copy, role, container } = resources();
+      const password = container('hasura-project').Secrets.find((secret: any) => secret.Name === 'PLATFORM_DB_PASSWORD');
+      password.ValueFrom = JSON.parse(JSON.stringify(password.ValueFrom).replace(role.Properties.RoleSecretArn.Ref, 'SomeOtherSecret'));
+      expect(hasuraLogsInAsItsRole(copy)).toEqual([expect.stringMatching(/\/hasura-project takes PLATFORM_DB_PASSWORD from no database role's secret$/)]);
+    });
+
+    test('a service and a project deployment that do not wait for the role, and a role that does not wait for the database', () => {
+      const { copy, roleId } = resources();
+      const dependents = Object.entries<any>(copy).filter(([, r]) => ['AWS::ECS::Service', 'Custom::HasuraProjectDeployment'].includes(r.Type)
+        && (r.DependsOn ?? []).includes(roleId));
+      expect(dependents.map(([, r]) => r.Type).sort()).toEqual(['AWS::ECS::Service', 'Custom::HasuraProjectDeployment']);
+      for (const [, resource] of dependents) {
+        resource.DependsOn = resource.DependsOn.filter((id: string) => id !== roleId);
+      }
+      copy[roleId].DependsOn = copy[roleId].DependsOn.filter((id: string) => !id.startsWith('PlatformDatabaseInstance'));
+      expect(orderingIsExplicit(copy).sort()).toEqual([
+        `${roleId} does not wait for the database`,
+        ...dependents.map(([id]) => `${id} logs in as the database role but does not wait for ${roleId}`),
+      ].sort());
+    });
+
+    test('a handler the database does not admit, that cannot get out to Secrets Manager, or read the master secret', () => {
+      const { copy, role, handlerId } = resources();
+      const ingressId = Object.entries<any>(copy).find(([id, r]) => r.Type === 'AWS::EC2::SecurityGroupIngress' && id.includes('HasuraRoleSecurityGroup'))![0];
+      delete copy[ingressId];
+      const handlerGroup = copy[handlerId].Properties.VpcConfig.SecurityGroupIds[0]['Fn::GetAtt'][0];
+      copy[handlerGroup].Properties.SecurityGroupEgress = [];
+      for (const policy of Object.values<any>(copy).filter((r) => r.Type === 'AWS::IAM::Policy')) {
+        policy.Properties.PolicyDocument.Statement = policy.Properties.PolicyDocument.Statement
+          .filter((st: any) => JSON.stringify(st.Resource) !== JSON.stringify({ Ref: role.Properties.MasterSecretArn.Ref }));
+      }
+      expect(databaseRoleHandlerReaches(copy)).toEqual([
+        expect.stringMatching(/^PlatformDatabaseInstance\w+'s security group does not admit /),
+        `${handlerId}'s security group does not let it out to Secrets Manager on 443`,
+        `${handlerId} cannot read ${role.Properties.MasterSecretArn.Ref} (MasterSecretArn)`,
+      ]);
+    });
+
+    test('a handler outside the VPC', () => {
+      const { copy, handlerId } = resources();
+      delete copy[handlerId].Properties.VpcConfig;
+      expect(databaseRoleHandlerReaches(copy)).toEqual([`${handlerId} is not in the VPC, so it cannot reach the database`]);
+    });
   });
 });

@@ -202,26 +202,36 @@ function waiterOf(resource: any, resources: Resources): number | undefined {
 
 /**
  * What must exist first is named in DependsOn, not left to the order CloudFormation happens to choose:
- * tasks and the project task start only once the private subnets route through NAT (they pull images
- * and secrets through it); a budget that notifies a topic only once the topic policy lets AWS Budgets
- * publish (AWS Budgets checks it when the notification is created); the project applies only once the
- * database exists.
+ * tasks, the project task and the database role's handler start only once the private subnets route
+ * through NAT (they pull images and secrets through it); a budget that notifies a topic only once the
+ * topic policy lets AWS Budgets publish (AWS Budgets checks it when the notification is created); the
+ * project applies, and the database role is reconciled, only once the database exists; the role is in
+ * step before anything that logs in as it starts (the project task, the services of its clients).
  */
 export function orderingIsExplicit(resources: Resources): Breaches {
   const breaches: Breaches = [];
   const natRoutes = ofType(resources, 'AWS::EC2::Route')
     .filter(([, r]) => r.Properties.NatGatewayId !== undefined || r.Properties.InstanceId !== undefined).map(([id]) => id);
   const dependsOn = (resource: any) => asArray<string>(resource.DependsOn);
-  for (const [id, resource] of [...ofType(resources, 'AWS::ECS::Service'), ...ofType(resources, 'Custom::HasuraProjectDeployment')]) {
+  const roles = ofType(resources, 'Custom::HasuraDatabaseRole');
+  for (const [id, resource] of [...ofType(resources, 'AWS::ECS::Service'), ...ofType(resources, 'Custom::HasuraProjectDeployment'), ...roles]) {
     const missing = natRoutes.filter((route) => !dependsOn(resource).includes(route));
     if (missing.length > 0) {
       breaches.push(`${id} does not wait for the NAT routes ${missing.join(', ')}`);
     }
   }
-  for (const [id, resource] of ofType(resources, 'Custom::HasuraProjectDeployment')) {
+  for (const [id, resource] of [...ofType(resources, 'Custom::HasuraProjectDeployment'), ...roles]) {
     const database = ofType(resources, 'AWS::RDS::DBInstance').map(([dbId]) => dbId);
     if (!database.every((dbId) => dependsOn(resource).includes(dbId))) {
       breaches.push(`${id} does not wait for the database`);
+    }
+  }
+  for (const [roleId, role] of roles) {
+    for (const [id, resource] of [...ofType(resources, 'AWS::ECS::Service'), ...ofType(resources, 'Custom::HasuraProjectDeployment')]) {
+      const taskDefinition = resource.Properties.TaskDefinition?.Ref;
+      if (asArray<any>(role.Properties.Clients).some((client) => client.Ref === taskDefinition) && !dependsOn(resource).includes(roleId)) {
+        breaches.push(`${id} logs in as the database role but does not wait for ${roleId}`);
+      }
     }
   }
   for (const [id, budget] of ofType(resources, 'AWS::Budgets::Budget')) {
@@ -229,6 +239,91 @@ export function orderingIsExplicit(resources: Resources): Breaches {
       const topicIds = asArray<any>(policy.Properties.Topics).map((t) => t.Ref);
       if (topicIds.some((topicId) => refersTo(budget.Properties.NotificationsWithSubscribers, topicId)) && !dependsOn(budget).includes(policyId)) {
         breaches.push(`${id} notifies a topic but does not wait for its topic policy ${policyId}`);
+      }
+    }
+  }
+  return breaches;
+}
+
+/** The secrets a database's master user name and password are resolved from (a restored instance names only the password). */
+function masterSecretsOf(resources: Resources): string[] {
+  return ofType(resources, 'AWS::RDS::DBInstance').flatMap(([, db]) =>
+    [...JSON.stringify([db.Properties.MasterUsername, db.Properties.MasterUserPassword]).matchAll(/"Ref":"(\w+)"/g)].map((m) => m[1]));
+}
+
+/**
+ * Hasura logs in as its own database role, never as the RDS master user, whose rds_superuser,
+ * CREATEROLE and CREATEDB a bug or injected SQL in Hasura would otherwise inherit (PostgreSQL
+ * documentation, "Database Roles"; Amazon RDS User Guide, "Master user account privileges"). So no
+ * task definition is given the master secret, and every container that builds a database URL from
+ * `PLATFORM_DB_USER` and `PLATFORM_DB_PASSWORD` gets them from a database role's secret.
+ */
+export function hasuraLogsInAsItsRole(resources: Resources): Breaches {
+  const breaches: Breaches = [];
+  const masterSecrets = masterSecretsOf(resources);
+  const roleSecrets = ofType(resources, 'Custom::HasuraDatabaseRole').map(([, role]) => role.Properties.RoleSecretArn?.Ref);
+  for (const [taskId, task] of ofType(resources, 'AWS::ECS::TaskDefinition')) {
+    for (const container of task.Properties.ContainerDefinitions) {
+      for (const secret of container.Secrets ?? []) {
+        const master = masterSecrets.find((secretId) => refersTo(secret.ValueFrom, secretId));
+        if (master) {
+          breaches.push(`${taskId}/${container.Name} is given the master secret ${master} as ${secret.Name}`);
+        } else if (/^PLATFORM_DB_(USER|PASSWORD)$/.test(secret.Name) && !roleSecrets.some((secretId) => refersTo(secret.ValueFrom, secretId))) {
+          breaches.push(`${taskId}/${container.Name} takes ${secret.Name} from no database role's secret`);
+        }
+      }
+    }
+  }
+  return breaches;
+}
+
+/**
+ * The database role's handler reaches what it needs: it runs in the VPC, the database's security
+ * group admits it on the database port and its own lets it out to the database and to HTTPS (Secrets
+ * Manager, through NAT), and its role may read the master's and the role's secrets (a VPC function has
+ * only the network its security groups allow: AWS Lambda Developer Guide, "Giving Lambda functions
+ * access to resources in an Amazon VPC").
+ */
+export function databaseRoleHandlerReaches(resources: Resources): Breaches {
+  const breaches: Breaches = [];
+  const [databaseId, database] = ofType(resources, 'AWS::RDS::DBInstance')[0] ?? [];
+  const port = Number(database?.Properties.Port ?? 5432);
+  const databaseGroups = asArray<any>(database?.Properties.VPCSecurityGroups).map((g) => g['Fn::GetAtt']?.[0]);
+  const allows = (rule: any, from: string, toPort: number) => refersTo(rule.SourceSecurityGroupId ?? rule.DestinationSecurityGroupId, from)
+    && Number(rule.FromPort) <= toPort && toPort <= Number(rule.ToPort);
+  for (const [fnId, fn] of ofType(resources, 'AWS::Lambda::Function').filter(([, f]) => f.Properties.Environment?.Variables?.DATABASE_ROLE_SETTINGS)) {
+    const groups = asArray<any>(fn.Properties.VpcConfig?.SecurityGroupIds).map((g) => g['Fn::GetAtt']?.[0]);
+    if (groups.length === 0) {
+      breaches.push(`${fnId} is not in the VPC, so it cannot reach the database`);
+      continue;
+    }
+    const ingress = ofType(resources, 'AWS::EC2::SecurityGroupIngress').map(([, r]) => r.Properties);
+    if (!ingress.some((rule) => databaseGroups.some((g) => refersTo(rule.GroupId, g)) && groups.some((g) => allows(rule, g, port)))) {
+      breaches.push(`${databaseId}'s security group does not admit ${fnId} on port ${port}`);
+    }
+    const egress = [...ofType(resources, 'AWS::EC2::SecurityGroupEgress').map(([, r]) => r.Properties)
+      .filter((rule) => groups.some((g) => refersTo(rule.GroupId, g))),
+    ...groups.flatMap((g) => asArray<any>(resources[g]?.Properties.SecurityGroupEgress))];
+    const openTo = (toPort: number) => egress.some((rule) => rule.CidrIp === '0.0.0.0/0'
+      && (rule.IpProtocol === '-1' || (Number(rule.FromPort) <= toPort && toPort <= Number(rule.ToPort))));
+    if (!openTo(port) && !egress.some((rule) => databaseGroups.some((g) => allows(rule, g, port)))) {
+      breaches.push(`${fnId}'s security group does not let it out to the database on port ${port}`);
+    }
+    if (!openTo(443)) {
+      breaches.push(`${fnId}'s security group does not let it out to Secrets Manager on 443`);
+    }
+    const roleId = fn.Properties.Role?.['Fn::GetAtt']?.[0];
+    const readable = ofType(resources, 'AWS::IAM::Policy')
+      .filter(([, p]) => asArray(p.Properties.Roles).some((role: any) => role.Ref === roleId))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement)
+      .filter((st: any) => st.Effect === 'Allow' && asArray<string>(st.Action).includes('secretsmanager:GetSecretValue'))
+      .flatMap((st: any) => asArray(st.Resource));
+    for (const [, role] of ofType(resources, 'Custom::HasuraDatabaseRole')) {
+      for (const property of ['MasterSecretArn', 'RoleSecretArn']) {
+        const secretId = role.Properties[property]?.Ref;
+        if (!readable.some((resource) => refersTo(resource, secretId))) {
+          breaches.push(`${fnId} cannot read ${secretId} (${property})`);
+        }
       }
     }
   }
@@ -246,6 +341,8 @@ export function contractBreaches(template: { Resources: Resources }, platformNam
     ...fixedNamesCarryPlatformName(resources, platformName, exemptNames),
     ...customResourcesFitLimits(resources),
     ...orderingIsExplicit(resources),
+    ...hasuraLogsInAsItsRole(resources),
+    ...databaseRoleHandlerReaches(resources),
   ];
 }
 

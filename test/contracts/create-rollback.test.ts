@@ -4,6 +4,8 @@
 // protected or a bucket that already holds objects (the stack then ends in ROLLBACK_FAILED); and a
 // retained resource with a fixed name makes the retry fail with "already exists".
 import { exampleNames } from '../../examples/synth-all';
+import { DatabaseRoleProperties } from '../../src/hasura/database-role-events';
+import { handler as databaseRoleHandler } from '../../src/hasura/database-role.lambda';
 import { exampleTemplate, synthesizedExample } from '../examples/helpers';
 import { synthPlatform } from '../util';
 
@@ -94,6 +96,18 @@ test('the protection that is turned on after creation is removed again before th
   const loadBalancer = Object.entries<any>(resources).find(([, r]) => r.Type === 'AWS::ElasticLoadBalancingV2::LoadBalancer')![0];
   expect(guard.Properties.DatabaseInstanceIdentifier).toEqual({ Ref: database });
   expect(guard.Properties.LoadBalancerArn).toEqual({ Ref: loadBalancer });
+});
+
+test('the database role\'s custom resource is deleted without reaching the database or its secrets, which the rollback may have removed', async () => {
+  // No AWS credentials, no database at that address: any call would fail the Delete, and with it the rollback.
+  const gone = { Host: 'database-already-deleted.invalid', Port: '5432', MasterSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:gone' };
+  const resources = synthesizedExample('hasura-blog-prod').template.Resources;
+  const [roleId, role] = Object.entries<any>(resources).find(([, r]) => r.Type === 'Custom::HasuraDatabaseRole')!;
+  const event = { RequestType: 'Delete' as const, PhysicalResourceId: 'hasura', ResourceProperties: { ...role.Properties, ...gone } as DatabaseRoleProperties };
+  await expect(databaseRoleHandler(event)).resolves.toEqual({ PhysicalResourceId: 'hasura' });
+  // The role's secret and handler are removed by the rollback like everything else it created.
+  expect(createRollbackFailures(Object.fromEntries(Object.entries<any>(resources).filter(([id]) => id.startsWith(roleId.replace(/[0-9A-F]{8}$/, ''))))))
+    .toEqual([]);
 });
 
 describe('the walk finds what would fail', () => {

@@ -22,6 +22,8 @@ const PLATFORM_IDS = [
   'AWS::EC2::Subnet PlatformNetworkVpcPrivateSubnet2Subnet5A2773DD',
   'AWS::Logs::LogGroup PlatformNetworkFlowLogGroup6E4BFBFF',
   'AWS::SecretsManager::Secret PlatformDatabaseCredentials7CA8FA36',
+  // Hasura's own database role's credentials (the tasks log in with these, never with the master's).
+  'AWS::SecretsManager::Secret PlatformDatabaseHasuraRoleSecret895BF53A',
   'AWS::RDS::DBParameterGroup PlatformDatabaseParameters416D2A6F',
   'AWS::RDS::DBSubnetGroup PlatformDatabaseInstanceSubnetGroup0CAF9303',
   'AWS::RDS::DBInstance PlatformDatabaseInstance6BC2E6BA',

@@ -34,6 +34,7 @@ const loadBalancerGroup = idOf('AWS::EC2::SecurityGroup', (r) => /^Public load b
 const hasuraGroup = idOf('AWS::EC2::SecurityGroup', (r) => /^hasura tasks/.test(r.Properties.GroupDescription));
 const nextjsGroup = idOf('AWS::EC2::SecurityGroup', (r) => /^nextjs tasks/.test(r.Properties.GroupDescription));
 const databaseGroup = idOf('AWS::EC2::SecurityGroup', (r) => /PostgreSQL/.test(r.Properties.GroupDescription));
+const roleHandlerGroup = idOf('AWS::EC2::SecurityGroup', (r) => /^Hasura database role handler/.test(r.Properties.GroupDescription));
 const hasuraTargetGroup = idOf('AWS::ElasticLoadBalancingV2::TargetGroup', (r) => r.Properties.Port === 8080);
 const nextjsTargetGroup = idOf('AWS::ElasticLoadBalancingV2::TargetGroup', (r) => r.Properties.Port === 3000);
 
@@ -114,8 +115,12 @@ describe('security groups chain the load balancer to the tasks to the database',
     ].sort((a, b) => JSON.stringify(a.source).localeCompare(JSON.stringify(b.source))));
   });
 
-  test('database: PostgreSQL from the Hasura tasks only', () => {
-    expect(into(databaseGroup)).toEqual([{ from: 5432, to: 5432, cidr: undefined, source: groupId(hasuraGroup) }]);
+  test('database: PostgreSQL from the Hasura tasks, and from the handler that keeps Hasura\'s database role in step, only', () => {
+    expect(into(databaseGroup)).toEqual([
+      { from: 5432, to: 5432, cidr: undefined, source: groupId(roleHandlerGroup) },
+      { from: 5432, to: 5432, cidr: undefined, source: groupId(hasuraGroup) },
+    ]);
+    expect(into(roleHandlerGroup)).toEqual([]);
     expect(onlyResource(template, 'AWS::RDS::DBInstance').Properties.Port).toBe('5432');
   });
 });

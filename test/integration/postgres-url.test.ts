@@ -26,10 +26,11 @@ const command: string[] = hasura.Command;
 const templateEnvironment = environmentOf(hasura);
 const templateSecrets: Array<{ Name: string; ValueFrom: any }> = hasura.Secrets ?? [];
 
-const [credentialsSecretId, credentialsSecret] = Object.entries(template.findResources('AWS::SecretsManager::Secret'))
-  .find(([, secret]) => secret.Properties.GenerateSecretString?.GenerateStringKey === 'password')!;
+/** The secret the container's database user comes from: Hasura's own role's. */
+const credentialsSecretId: string = JSON.stringify(templateSecrets.find((s) => s.Name === 'PLATFORM_DB_USER')?.ValueFrom).match(/"Ref":"(\w+)"/)![1];
+const credentialsSecret = template.findResources('AWS::SecretsManager::Secret')[credentialsSecretId];
 const generateSecretString = credentialsSecret.Properties.GenerateSecretString;
-const masterUsername: string = JSON.parse(generateSecretString.SecretStringTemplate).username;
+const roleUsername: string = JSON.parse(generateSecretString.SecretStringTemplate).username;
 const passwordLength: number = generateSecretString.PasswordLength;
 
 /** What Secrets Manager draws from: printable ASCII without space (33..126), minus the excluded characters. */
@@ -66,16 +67,16 @@ interface Credentials {
 const random = seededRandom(20240611);
 const NEEDS_ENCODING = [...PLATFORM_PASSWORD_CHARACTERS].filter((c) => !/[A-Za-z0-9._~-]/.test(c)).join('');
 
-/** Passwords only from the generator's character set, for the generated master user. */
+/** Passwords only from the generator's character set, for the generated role. */
 const GENERATED_CASES: Credentials[] = [
-  { label: 'every character the generator can draw', user: masterUsername, password: PLATFORM_PASSWORD_CHARACTERS },
-  { label: 'every character the generator can draw, reversed', user: masterUsername, password: [...PLATFORM_PASSWORD_CHARACTERS].reverse().join('') },
-  { label: `only the generator's characters that need encoding (${NEEDS_ENCODING})`, user: masterUsername, password: randomString(random, NEEDS_ENCODING, passwordLength) },
-  { label: 'encoded characters first and last', user: masterUsername, password: '^=,Password1,=^' },
-  { label: 'a single ^', user: masterUsername, password: '^' },
+  { label: 'every character the generator can draw', user: roleUsername, password: PLATFORM_PASSWORD_CHARACTERS },
+  { label: 'every character the generator can draw, reversed', user: roleUsername, password: [...PLATFORM_PASSWORD_CHARACTERS].reverse().join('') },
+  { label: `only the generator's characters that need encoding (${NEEDS_ENCODING})`, user: roleUsername, password: randomString(random, NEEDS_ENCODING, passwordLength) },
+  { label: 'encoded characters first and last', user: roleUsername, password: '^=,Password1,=^' },
+  { label: 'a single ^', user: roleUsername, password: '^' },
   ...Array.from({ length: 10 }, (_, i) => ({
     label: `seeded random generated password #${i + 1}`,
-    user: masterUsername,
+    user: roleUsername,
     password: randomString(random, PLATFORM_PASSWORD_CHARACTERS, passwordLength),
   })),
 ];
@@ -90,13 +91,13 @@ const USER_NAME_CASES: Credentials[] = [
 
 /** Beyond the generator: passwords with characters it excludes, as after a rotation or a manual reset. */
 const OTHER_ASCII_CASES: Credentials[] = [
-  { label: 'every printable ASCII character', user: masterUsername, password: PRINTABLE_ASCII },
-  { label: 'URL delimiters @ / : ? # and a bare %', user: masterUsername, password: 'p@ss/w:rd?x#y%z' },
-  { label: 'a valid percent-escape %41%42', user: masterUsername, password: '%41%42' },
-  { label: 'shell and SQL quoting characters', user: masterUsername, password: '\'"\\$(id)`id`$HOME*;|&' },
+  { label: 'every printable ASCII character', user: roleUsername, password: PRINTABLE_ASCII },
+  { label: 'URL delimiters @ / : ? # and a bare %', user: roleUsername, password: 'p@ss/w:rd?x#y%z' },
+  { label: 'a valid percent-escape %41%42', user: roleUsername, password: '%41%42' },
+  { label: 'shell and SQL quoting characters', user: roleUsername, password: '\'"\\$(id)`id`$HOME*;|&' },
   ...Array.from({ length: 3 }, (_, i) => ({
     label: `seeded random printable ASCII password #${i + 1}`,
-    user: masterUsername,
+    user: roleUsername,
     password: randomString(random, PRINTABLE_ASCII, passwordLength),
   })),
 ];
@@ -290,14 +291,17 @@ describe('the Hasura start script against PostgreSQL with TLS required', () => {
       expect(forceSsl).toBe('1');
     });
 
-    test('user and password come from the generated secret, whose excluded characters are DATABASE_PASSWORD_EXCLUDED_CHARACTERS', () => {
+    test('user and password come from the role\'s generated secret, whose excluded characters are DATABASE_PASSWORD_EXCLUDED_CHARACTERS', () => {
       const valueFrom = (name: string) => templateSecrets.find((s) => s.Name === name)?.ValueFrom;
       expect(valueFrom('PLATFORM_DB_USER')).toEqual({ 'Fn::Join': ['', [{ Ref: credentialsSecretId }, ':username::']] });
       expect(valueFrom('PLATFORM_DB_PASSWORD')).toEqual({ 'Fn::Join': ['', [{ Ref: credentialsSecretId }, ':password::']] });
       expect(generateSecretString.ExcludeCharacters).toBe(DATABASE_PASSWORD_EXCLUDED_CHARACTERS);
       // Nothing else narrows or widens the character set.
       expect(Object.keys(generateSecretString).sort()).toEqual(['ExcludeCharacters', 'GenerateStringKey', 'PasswordLength', 'SecretStringTemplate']);
-      expect(masterUsername).toBe('postgres');
+      // Hasura's own role, never the master user (whose secret no Hasura container reads).
+      expect(roleUsername).toBe('hasura');
+      const masterSecretId = JSON.stringify(onlyResource(template, 'AWS::RDS::DBInstance').Properties.MasterUsername).match(/"Ref":"(\w+)"/)![1];
+      expect(credentialsSecretId).not.toBe(masterSecretId);
       expect(passwordLength).toBe(30);
     });
 

@@ -112,13 +112,18 @@ describe('restore from a snapshot', () => {
     expect(instance.DeletionPolicy).toBe('Snapshot');
   });
 
-  test('Hasura still reads the same secret and the restored endpoint', () => {
+  test('Hasura still logs in as its role at the restored endpoint, which the role\'s handler reaches with the retained master secret', () => {
     const hasura = Object.values(template.findResources('AWS::ECS::TaskDefinition'))
       .flatMap((t: any) => t.Properties.ContainerDefinitions).find((c: any) => c.Name === 'hasura');
-    const secretRef = stack.resolve(platform.database.secret.secretArn).Ref;
-    expect(JSON.stringify(hasura.Secrets.find((s: any) => s.Name === 'PLATFORM_DB_PASSWORD'))).toContain(secretRef);
+    const roleSecretRef = stack.resolve(platform.hasura.databaseRole.secret.secretArn).Ref;
+    expect(JSON.stringify(hasura.Secrets.find((s: any) => s.Name === 'PLATFORM_DB_PASSWORD'))).toContain(roleSecretRef);
+    const instanceId = Object.keys(template.findResources('AWS::RDS::DBInstance'))[0];
     const host = hasura.Environment.find((e: any) => e.Name === 'PLATFORM_DB_HOST').Value;
-    expect(host).toEqual({ 'Fn::GetAtt': [Object.keys(template.findResources('AWS::RDS::DBInstance'))[0], 'Endpoint.Address'] });
+    expect(host).toEqual({ 'Fn::GetAtt': [instanceId, 'Endpoint.Address'] });
+    // The restored instance is a new endpoint, so the role is put in step there (its password, from the same secret).
+    const role = onlyResource(template, 'Custom::HasuraDatabaseRole').Properties;
+    expect(role.Host).toEqual({ 'Fn::GetAtt': [instanceId, 'Endpoint.Address'] });
+    expect(role.MasterSecretArn).toEqual(stack.resolve(platform.database.secret.secretArn));
   });
 
   test('bad input names database.snapshotIdentifier', () => {

@@ -46,12 +46,12 @@ test('the production configuration is modeled line by line at list prices', () =
     ['NAT gateway', 65.7], // 2 x 0.045 x 730
     ['NAT gateway', 0.9], // 20 GB x 0.045
     ['Public IPv4', 14.6], // (2 load balancer + 2 NAT) x 0.005 x 730
-    ['Secrets Manager', 2], // 5 x 0.40: database, admin, JWT, webhook, NextAuth
+    ['Secrets Manager', 2.4], // 6 x 0.40: the master's, Hasura's role's, admin, JWT, webhook, NextAuth
     ['KMS', 1],
     ['CloudWatch', 15.6], // Container Insights: 2 services x 26 metrics x 0.30
     ['CloudWatch', 2.5], // 5 GB x 0.50
   ]);
-  expect(estimate.totalMonthlyUsd).toBe(212.09);
+  expect(estimate.totalMonthlyUsd).toBe(212.49);
   expect(estimate.region).toBe('us-east-1');
   expect(estimate.pricesAsOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   expect(estimate.assumptions.join(' ')).toContain('20 GB');

@@ -564,7 +564,13 @@ export function checkSecurityGroups(spec: Spec, template: Template, resources: R
   const nextjsPort = spec.nextjs.containerPort ?? 3000;
   expect(into(nextjsGroup)).toEqual([fromGroup(nextjsPort, loadBalancerGroup), fromGroup(nextjsPort, hasuraGroup)]
     .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))));
-  expect(into(databaseGroup)).toEqual([fromGroup(5432, hasuraGroup)]);
+  // The database admits the Hasura tasks and the handler that keeps Hasura's database role in step; that handler admits nothing.
+  const roleHandlers = Object.values(resources).filter((r: any) => r.Properties?.Environment?.Variables?.DATABASE_ROLE_SETTINGS);
+  expect(roleHandlers).toHaveLength(1);
+  const roleHandlerGroup = groupOf((roleHandlers[0] as any).Properties.VpcConfig.SecurityGroupIds);
+  expect(into(databaseGroup)).toEqual([fromGroup(5432, hasuraGroup), fromGroup(5432, roleHandlerGroup)]
+    .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))));
+  expect(into(roleHandlerGroup)).toEqual([]);
   const expectedPublic = [
     fromCidr(80, '0.0.0.0/0'),
     ...(spec.domain ? [fromCidr(443, '0.0.0.0/0')] : []),
