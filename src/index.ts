@@ -10,6 +10,7 @@ export * from './hasura/hasura-options';
 export * from './hasura/hasura-service';
 export * from './nextjs/nextjs-options';
 export * from './nextjs/nextjs-service';
+export * from './tracing/tracing-options';
 export * from './edge/load-balancer-options';
 export * from './edge/load-balancer';
 export * from './hasura/project';

@@ -281,6 +281,8 @@ export class HasuraNextjsPlatform extends Construct {
 
     this.nextjs = new NextjsService(this, 'Nextjs', {
       ...props.nextjs,
+      // Traces carry the platform's name, so the X-Ray trace map tells platforms in one account apart.
+      tracing: props.nextjs.tracing && { ...props.nextjs.tracing, serviceName: props.nextjs.tracing.serviceName ?? `${this.platformName}-nextjs` },
       cluster: this.cluster,
       siteUrl: this.siteUrl,
       publicGraphqlUrl: this.graphqlUrl,

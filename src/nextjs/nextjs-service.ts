@@ -11,6 +11,7 @@ import { checkDurationSeconds, invalid } from '../private/validation';
 import { resolveManaged } from '../services/container-service';
 import { PlatformService } from '../services/platform-service';
 import { ContainerServiceProps } from '../services/service-options';
+import { traceCollector } from '../tracing/collector';
 
 /** Props of `NextjsService`. */
 export interface NextjsServiceProps extends NextjsOptions, ContainerServiceProps {
@@ -96,6 +97,7 @@ export class NextjsService extends PlatformService {
       defaultStopTimeout: Duration.seconds(30),
       healthCheck: props.containerHealthCheck ? nodeHealthCheck(port, this.healthCheckPath) : undefined,
       fargateSpot: props.fargateSpot,
+      sidecars: props.tracing ? [traceCollector(props.tracing)] : undefined,
     });
     if (hasura) {
       hasura.allowConnectionsFrom(this, 'Hasura API from the Next.js tasks, through Service Connect');
