@@ -338,6 +338,7 @@ export class HasuraNextjsPlatform extends Construct {
           minimumTasks: service.minimumTasks,
           containerInsights: props.containerInsights ?? true,
         })),
+        hasuraLogGroup: this.hasura.logGroup,
         database: {
           instance: this.database.instance,
           instanceType: this.database.instanceType,

@@ -6,6 +6,9 @@
 // Both services autoscale on Graviton (ARM64): Hasura between 2 and 4 tasks, Next.js between 2 and 8
 // (CPU, memory and requests per task). db.t4g.small gives the database 168 connections, so each
 // Hasura task gets a pool of 10 even when 8 Hasura tasks run during a deploy at the scaling maximum.
+// Next.js sends 5% of its traces to X-Ray through a collector beside it in each task (the app
+// instruments itself in instrumentation.ts), the monitoring also reads Hasura's own logs (GraphQL
+// errors, slow operations), and the database has Performance Insights with its free 7 days.
 //
 // In your own app, import from 'cdk-hasura-nextjs' instead of '../../src', and look the hosted zone
 // up with route53.HostedZone.fromLookup.
@@ -56,11 +59,13 @@ export function createStack(app: App): Stack {
       image: ecs.ContainerImage.fromAsset(path.join(__dirname, '..', 'nextjs-app'), { platform: Platform.LINUX_ARM64 }),
       cpuArchitecture: ecs.CpuArchitecture.ARM64,
       autoScaling: { minTasks: 2, maxTasks: 8, requestsPerTarget: 1000 },
+      tracing: { samplingRatio: 0.05 },
     },
     database: {
       instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.SMALL),
       multiAz: true,
       instanceIdentifier: 'hasura-blog',
+      performanceInsights: true,
     },
     monitoring: { alarmEmails: ['ops@example.com'] },
     budget: { monthlyLimitUsd: 300, emails: ['billing@example.com'] },

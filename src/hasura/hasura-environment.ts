@@ -1,5 +1,6 @@
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { HASURA_DEFAULT_LOG_TYPES, HASURA_QUERY_LOG_TYPE } from './hasura-logs';
 import { HasuraApi, HasuraOptions } from './hasura-options';
 import { startScriptEnvironment, startScriptSecrets } from './start-script';
 import { PlatformDatabase } from '../database/database';
@@ -37,6 +38,9 @@ export const HASURA_ENVIRONMENT: ManagedVariables<HasuraContext> = {
   HASURA_GRAPHQL_DISABLE_CORS: (c) => (c.corsDomains === undefined ? 'true' : undefined),
   HASURA_GRAPHQL_CORS_DOMAIN: (c) => c.corsDomains?.join(','),
   HASURA_GRAPHQL_UNAUTHORIZED_ROLE: (c) => c.options.unauthorizedRole,
+  // Hasura's own default set unless query-log is asked for. Managed, so that http-log, which the
+  // monitoring's metric filters read, cannot be switched off by a user variable.
+  HASURA_GRAPHQL_ENABLED_LOG_TYPES: (c) => (c.options.queryLog ? [...HASURA_DEFAULT_LOG_TYPES, HASURA_QUERY_LOG_TYPE].join(',') : undefined),
 };
 
 /** The secrets the platform gives Hasura, in the order the container gets them. */

@@ -66,6 +66,7 @@ export function costInventory(resources: CfnView[]): PlatformCostModelProps {
     dashboards: ofType('AWS::CloudWatch::Dashboard').length,
     containerInsightsMetrics: CONTAINER_INSIGHTS_METRICS_PER_SERVICE * services.filter((service) =>
       insightsOn(clusterOf(service, resources))).length,
+    logMetrics: ofType('AWS::Logs::MetricFilter').reduce((sum, filter) => sum + (filter.properties.MetricTransformations ?? []).length, 0),
     webAcls: webAcls.length,
     webAclRules: webAcls.reduce((sum, acl) => sum + (acl.properties.Rules ?? []).length, 0),
     distributions: ofType('AWS::CloudFront::Distribution').length,
@@ -113,9 +114,18 @@ function databaseProfile(instances: CfnView[]): DatabaseCostProfile {
   const properties = instances[0].properties;
   return {
     instanceType: new ec2.InstanceType(String(properties.DBInstanceClass).replace(/^db\./, '')),
-    multiAz: properties.MultiAZ === true || properties.MultiAZ === 'true',
+    multiAz: isTrue(properties.MultiAZ),
     allocatedStorageGiB: Number(properties.AllocatedStorage),
+    // RDS keeps 7 days unless a retention period is given.
+    performanceInsightsRetentionDays: isTrue(properties.EnablePerformanceInsights)
+      ? Number(properties.PerformanceInsightsRetentionPeriod ?? 7) : undefined,
+    enhancedMonitoringIntervalSeconds: Number(properties.MonitoringInterval ?? 0),
   };
+}
+
+/** A template boolean, which CloudFormation also accepts as a string. */
+function isTrue(value: unknown): boolean {
+  return value === true || value === 'true';
 }
 
 function hasPublicAddress(instance: CfnView): boolean {
