@@ -66,6 +66,7 @@ export function costInventory(resources: CfnView[]): PlatformCostModelProps {
     dashboards: ofType('AWS::CloudWatch::Dashboard').length,
     containerInsightsMetrics: CONTAINER_INSIGHTS_METRICS_PER_SERVICE * services.filter((service) =>
       insightsOn(clusterOf(service, resources))).length,
+    traceSamplingRatio: Math.max(0, ...ofType('AWS::ECS::TaskDefinition').map(traceSamplingRatio)),
     logMetrics: ofType('AWS::Logs::MetricFilter').reduce((sum, filter) => sum + (filter.properties.MetricTransformations ?? []).length, 0),
     webAcls: webAcls.length,
     webAclRules: webAcls.reduce((sum, acl) => sum + (acl.properties.Rules ?? []).length, 0),
@@ -121,6 +122,15 @@ function databaseProfile(instances: CfnView[]): DatabaseCostProfile {
       ? Number(properties.PerformanceInsightsRetentionPeriod ?? 7) : undefined,
     enhancedMonitoringIntervalSeconds: Number(properties.MonitoringInterval ?? 0),
   };
+}
+
+/** The share of requests a task records traces of: its server's sampling ratio, when a trace collector runs beside it. */
+function traceSamplingRatio(taskDefinition: CfnView): number {
+  const environments: Array<{ [name: string]: unknown }> = (taskDefinition.properties.ContainerDefinitions ?? [])
+    .map((container: any) => Object.fromEntries((container.Environment ?? []).map((e: any) => [e.Name, e.Value])));
+  const collected = environments.some((environment) => environment.AOT_CONFIG_CONTENT !== undefined);
+  const ratios = environments.map((environment) => Number(environment.OTEL_TRACES_SAMPLER_ARG)).filter((ratio) => !isNaN(ratio));
+  return collected ? Math.max(0, ...ratios) : 0;
 }
 
 /** A template boolean, which CloudFormation also accepts as a string. */

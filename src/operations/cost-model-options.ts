@@ -100,7 +100,8 @@ export interface CostAssumptions {
   readonly fargateSpotDiscountPercent?: number;
 
   /**
-   * Requests per month, in millions, that reach CloudFront and the web ACL.
+   * Requests per month, in millions, that reach the site: CloudFront, the web ACL and the traced
+   * service see them.
    *
    * @default 1
    */
@@ -172,6 +173,13 @@ export interface PlatformCostModelProps {
    * @default 0
    */
   readonly containerInsightsMetrics?: number;
+
+  /**
+   * Share of requests whose traces X-Ray records: the sampling ratio of a traced service.
+   *
+   * @default 0
+   */
+  readonly traceSamplingRatio?: number;
 
   /**
    * Metrics that CloudWatch Logs metric filters publish (such as the Hasura log metrics), billed as

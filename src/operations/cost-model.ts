@@ -65,12 +65,6 @@ export class PlatformCostModel {
     if (retentionDays !== undefined) {
       add('RDS', ...performanceInsightsLine(retentionDays, facts.vcpus * copies));
     }
-    const monitoringSeconds = database.enhancedMonitoringIntervalSeconds ?? 0;
-    if (monitoringSeconds > 0) {
-      const gb = (HOURS_PER_MONTH * 3600 / monitoringSeconds) * assumptions.enhancedMonitoringSampleKb / (1024 * 1024);
-      add('CloudWatch', `Enhanced Monitoring every ${monitoringSeconds} s: ${gb.toFixed(2)} GB of OS metrics into CloudWatch Logs`
-        + ` (assumed ${assumptions.enhancedMonitoringSampleKb} KB a sample, $${PRICES.logIngestionGb.toFixed(2)}/GB)`, gb * PRICES.logIngestionGb);
-    }
 
     const loadBalancers = props.loadBalancers ?? 1;
     if (loadBalancers > 0) {
@@ -125,12 +119,24 @@ export class PlatformCostModel {
     }
     add('CloudWatch', `${assumptions.logIngestionGb} GB of logs ingested (assumed, $${PRICES.logIngestionGb.toFixed(2)}/GB)`,
       assumptions.logIngestionGb * PRICES.logIngestionGb);
+    const monitoringSeconds = database.enhancedMonitoringIntervalSeconds ?? 0;
+    if (monitoringSeconds > 0) {
+      const gb = (HOURS_PER_MONTH * 3600 / monitoringSeconds) * assumptions.enhancedMonitoringSampleKb / (1024 * 1024);
+      add('CloudWatch', `Enhanced Monitoring every ${monitoringSeconds} s: ${gb.toFixed(2)} GB of OS metrics into CloudWatch Logs`
+        + ` (assumed ${assumptions.enhancedMonitoringSampleKb} KB a sample, $${PRICES.logIngestionGb.toFixed(2)}/GB)`, gb * PRICES.logIngestionGb);
+    }
     const webAcls = props.webAcls ?? 0;
     if (webAcls > 0) {
       add('WAF', `${webAcls} web ACL(s) with ${props.webAclRules ?? 0} rule(s) ($${PRICES.webAclMonth.toFixed(2)} each, `
         + `$${PRICES.webAclRuleMonth.toFixed(2)} per rule)`, webAcls * PRICES.webAclMonth + (props.webAclRules ?? 0) * PRICES.webAclRuleMonth);
       add('WAF', `${assumptions.requestsMillions} million requests inspected (assumed, $${PRICES.webAclRequestsMillion.toFixed(2)}/million)`,
         webAcls * assumptions.requestsMillions * PRICES.webAclRequestsMillion);
+    }
+    const traceRatio = props.traceSamplingRatio ?? 0;
+    if (traceRatio > 0) {
+      const traces = assumptions.requestsMillions * traceRatio;
+      add('X-Ray', `${cents(traces)} million traces recorded (${cents(traceRatio * 100)}% of ${assumptions.requestsMillions} million requests,`
+        + ` assumed; $${PRICES.xrayTracesMillion.toFixed(2)}/million)`, traces * PRICES.xrayTracesMillion);
     }
     const distributions = props.distributions ?? 0;
     if (distributions > 0) {
@@ -149,7 +155,7 @@ export class PlatformCostModel {
         `the load balancer consumes ${assumptions.loadBalancerCapacityUnits} LCU on average`,
         `CloudWatch Logs ingests ${assumptions.logIngestionGb} GB a month, and ${assumptions.enhancedMonitoringSampleKb} KB for each Enhanced Monitoring sample`,
         `Fargate Spot costs ${assumptions.fargateSpotDiscountPercent}% less than on-demand`,
-        `${assumptions.requestsMillions} million requests a month reach CloudFront and the web ACL, where there are any`,
+        `${assumptions.requestsMillions} million requests a month reach the site (priced where CloudFront, a web ACL or tracing sees them)`,
         'not modeled: data transfer out, backup storage beyond the database size, cross-region backup copies,'
           + ' burst CPU credits, Route 53; no free tier or savings plan applied',
       ],
@@ -233,6 +239,10 @@ function validateCostModelProps(props: PlatformCostModelProps): void {
   checkInteger('dashboards', props.dashboards, 0, 100);
   checkInteger('containerInsightsMetrics', props.containerInsightsMetrics, 0, 100000);
   checkInteger('logMetrics', props.logMetrics, 0, 10000);
+  const ratio = props.traceSamplingRatio;
+  if (ratio !== undefined && !(ratio >= 0 && ratio <= 1)) {
+    invalid('traceSamplingRatio', ratio, 'Use a share from 0 to 1.');
+  }
   checkInteger('webAcls', props.webAcls, 0, 100);
   checkInteger('webAclRules', props.webAclRules, 0, 10000);
   checkInteger('distributions', props.distributions, 0, 100);

@@ -35,6 +35,8 @@ export const PRICES = {
   webAclRequestsMillion: 0.60,
   /** HTTPS requests, per 10,000 (United States, Mexico, Canada). */
   cloudFrontHttpsRequests10k: 0.01,
+  /** X-Ray traces recorded, per million (the first 100,000 a month are free). */
+  xrayTracesMillion: 5.00,
   /**
    * Performance Insights history beyond the free 7 days, per vCPU: the first month, then each further
    * month (kept at the same price by CloudWatch Database Insights' Standard mode). These are
