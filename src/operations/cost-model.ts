@@ -216,7 +216,8 @@ function validateCostModelProps(props: PlatformCostModelProps): void {
   }
   checkInteger('database.allocatedStorageGiB', props.database.allocatedStorageGiB, 20, 65536);
   const retention = props.database.performanceInsightsRetentionDays;
-  if (retention !== undefined && !(retention === 7 || retention === 731 || (Number.isInteger(retention / 31) && retention >= 31 && retention <= 713))) {
+  const retentionRdsAccepts = retention === 7 || retention === 731 || (Number.isInteger(retention! / 31) && retention! >= 31 && retention! <= 713);
+  if (retention !== undefined && !retentionRdsAccepts) {
     invalid('database.performanceInsightsRetentionDays', retention, 'Use 7, a multiple of 31 from 31 to 713, or 731, as RDS does.');
   }
   const interval = props.database.enhancedMonitoringIntervalSeconds;

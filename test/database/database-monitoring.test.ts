@@ -30,7 +30,11 @@ test('Performance Insights on the default db.t3.micro (PostgreSQL supports every
 
 test('longer retention and a shorter interval are the props given', () => {
   const { instance } = database({
-    database: { performanceInsights: true, performanceInsightsRetention: rds.PerformanceInsightRetention.MONTHS_3, enhancedMonitoringInterval: Duration.seconds(15) },
+    database: {
+      performanceInsights: true,
+      performanceInsightsRetention: rds.PerformanceInsightRetention.MONTHS_3,
+      enhancedMonitoringInterval: Duration.seconds(15),
+    },
   });
   expect(instance).toMatchObject({ PerformanceInsightsRetentionPeriod: 93, MonitoringInterval: 15 });
 });

@@ -47,8 +47,14 @@ function holds(term: string, json: unknown): boolean {
     return false;
   }
   const expected = Number(literal);
-  return ({ '=': actual === expected, '!=': actual !== expected, '>': actual > expected, '<': actual < expected,
-    '>=': actual >= expected, '<=': actual <= expected } as { [op: string]: boolean })[operator];
+  return ({
+    '=': actual === expected,
+    '!=': actual !== expected,
+    '>': actual > expected,
+    '<': actual < expected,
+    '>=': actual >= expected,
+    '<=': actual <= expected,
+  } as { [op: string]: boolean })[operator];
 }
 
 const httpInfo = (status: number, url: string) => ({ status, method: 'POST', ip: '10.0.11.23', url, http_version: 'HTTP/1.1', content_encoding: null });
@@ -58,46 +64,88 @@ const line = (type: string, level: string, detail: object) => JSON.stringify({ t
 /** Hasura's lines, each with what the metrics must make of it: [operation, error, slower than 1 s]. */
 const LINES: Array<[string, string, [boolean, boolean, boolean]]> = [
   ['a GraphQL query answered in 9 ms (aeson writes small numbers in exponent form)', line('http-log', 'info', {
-    request_id: 'a1', http_info: httpInfo(200, '/v1/graphql'),
-    operation: { request_id: 'a1', user_vars: userVars, response_size: 105, uncompressed_response_size: 412,
-      request_read_time: 1.42e-4, query_execution_time: 9.173e-3, query: { type: null }, request_mode: 'single' },
+    request_id: 'a1',
+    http_info: httpInfo(200, '/v1/graphql'),
+    operation: {
+      request_id: 'a1',
+      user_vars: userVars,
+      response_size: 105,
+      uncompressed_response_size: 412,
+      request_read_time: 1.42e-4,
+      query_execution_time: 9.173e-3,
+      query: { type: null },
+      request_mode: 'single',
+    },
   }).replace('0.009173', '9.173e-3').replace('0.000142', '1.42e-4'), [true, false, false]],
   ['a GraphQL query that took 2.7 s to execute', line('http-log', 'info', {
-    request_id: 'a2', http_info: httpInfo(200, '/v1/graphql'),
-    operation: { request_id: 'a2', user_vars: userVars, response_size: 9210, request_read_time: 2.1e-4, query_execution_time: 2.7104,
-      query: { type: null }, request_mode: 'single' },
+    request_id: 'a2',
+    http_info: httpInfo(200, '/v1/graphql'),
+    operation: {
+      request_id: 'a2',
+      user_vars: userVars,
+      response_size: 9210,
+      request_read_time: 2.1e-4,
+      query_execution_time: 2.7104,
+      query: { type: null },
+      request_mode: 'single',
+    },
   }), [true, false, true]],
   ['an operation of exactly 1 s (not slower than 1 s)', line('http-log', 'info', {
-    request_id: 'a3', http_info: httpInfo(200, '/v1/graphql'),
+    request_id: 'a3',
+    http_info: httpInfo(200, '/v1/graphql'),
     operation: { request_id: 'a3', user_vars: userVars, response_size: 80, query_execution_time: 1, query: { type: null }, request_mode: 'single' },
   }), [true, false, false]],
   ['a GraphQL validation error: HTTP 200, level error, no execution time', line('http-log', 'error', {
-    request_id: 'b1', http_info: httpInfo(200, '/v1/graphql'),
-    operation: { request_id: 'b1', user_vars: userVars, response_size: 116, query: { type: null }, request_mode: 'error',
-      error: { path: '$.selectionSet.posts.selectionSet.titel', error: 'field \'titel\' not found in type: \'posts\'', code: 'validation-failed' } },
+    request_id: 'b1',
+    http_info: httpInfo(200, '/v1/graphql'),
+    operation: {
+      request_id: 'b1',
+      user_vars: userVars,
+      response_size: 116,
+      query: { type: null },
+      request_mode: 'error',
+      error: { path: '$.selectionSet.posts.selectionSet.titel', error: 'field \'titel\' not found in type: \'posts\'', code: 'validation-failed' },
+    },
   }), [true, true, false]],
   ['an expired token', line('http-log', 'error', {
-    request_id: 'b2', http_info: httpInfo(200, '/v1/graphql'),
-    operation: { request_id: 'b2', response_size: 66, query: { type: null }, request_mode: 'error',
-      error: { path: '$', error: 'Could not verify JWT: JWTExpired', code: 'invalid-jwt' } },
+    request_id: 'b2',
+    http_info: httpInfo(200, '/v1/graphql'),
+    operation: {
+      request_id: 'b2',
+      response_size: 66,
+      query: { type: null },
+      request_mode: 'error',
+      error: { path: '$', error: 'Could not verify JWT: JWTExpired', code: 'invalid-jwt' },
+    },
   }), [true, true, false]],
   ['a 500 from the metadata API', line('http-log', 'error', {
-    request_id: 'b3', http_info: httpInfo(500, '/v1/metadata'),
-    operation: { request_id: 'b3', user_vars: { 'x-hasura-role': 'admin' }, response_size: 90, query: { type: 'replace_metadata' }, request_mode: 'error',
-      error: { path: '$', error: 'database query error', code: 'unexpected', internal: { statement: 'SELECT 1' } } },
+    request_id: 'b3',
+    http_info: httpInfo(500, '/v1/metadata'),
+    operation: {
+      request_id: 'b3',
+      user_vars: { 'x-hasura-role': 'admin' },
+      response_size: 90,
+      query: { type: 'replace_metadata' },
+      request_mode: 'error',
+      error: { path: '$', error: 'database query error', code: 'unexpected', internal: { statement: 'SELECT 1' } },
+    },
   }), [true, true, false]],
   ['a batched request: one line, its operations (and their errors) inside', line('http-log', 'info', {
-    request_id: 'c1', http_info: httpInfo(200, '/v1/graphql'),
+    request_id: 'c1',
+    http_info: httpInfo(200, '/v1/graphql'),
     operation: { request_id: 'c1', user_vars: userVars, response_size: 300, request_read_time: 3e-4, request_mode: 'batched' },
     batched_operations: [{ query: { type: null }, response_size: 150, query_execution_time: 0.01 },
       { query: { type: null }, response_size: 150, error: { path: '$', error: 'permission denied', code: 'access-denied' } }],
   }), [true, false, false]],
   ['a websocket operation', line('websocket-log', 'info', {
-    websocket_id: 'w1', connection_info: { msg: null, token_expiry: null, websocket_id: 'w1' },
+    websocket_id: 'w1',
+    connection_info: { msg: null, token_expiry: null, websocket_id: 'w1' },
     event: { type: 'operation', detail: { operation_id: '1', operation_type: { type: 'started' }, request_id: 'w1-1' } },
   }), [false, false, false]],
   ['the query-log of an operation (its text and variables)', line('query-log', 'info', {
-    kind: 'database', request_id: 'a2', query: { operationName: 'Posts', query: 'query Posts { posts { id title } }', variables: {} },
+    kind: 'database',
+    request_id: 'a2',
+    query: { operationName: 'Posts', query: 'query Posts { posts { id title } }', variables: {} },
     generated_sql: { posts: 'SELECT ...' },
   }), [false, false, false]],
   ['a JWK refresh that failed: an error, but no request', line('jwk-refresh-log', 'error', {

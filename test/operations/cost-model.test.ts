@@ -123,7 +123,8 @@ test('Performance Insights: its 7 days are free, longer history is priced per vC
 
 test('Enhanced Monitoring is priced as the log data its interval writes; off costs nothing', () => {
   const every = (seconds: number) => {
-    const props = inventoryOf({ ...productionProps(), database: { ...productionProps().database, enhancedMonitoringInterval: Duration.seconds(seconds) } });
+    const database = { ...productionProps().database, enhancedMonitoringInterval: Duration.seconds(seconds) };
+    const props = inventoryOf({ ...productionProps(), database });
     return lines(props, 'CloudWatch').filter((item) => item.description.startsWith('Enhanced Monitoring')).map((item) => item.monthlyUsd);
   };
   expect(every(60)).toEqual([0.21]);
