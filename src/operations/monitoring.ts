@@ -79,10 +79,11 @@ export interface PlatformMonitoringProps extends PlatformMonitoringOptions {
 }
 
 /**
- * CloudWatch alarms on the request path (load balancer, each service and its target group, database),
- * each notifying one SNS topic and again when it returns to OK, plus a dashboard. Each alarm's
- * threshold is an option of `PlatformMonitoringOptions`; the README's alarm table lists every alarm
- * with its default, window and missing-data rule. `addAlarm` adds alarms of your own to the same topic.
+ * CloudWatch alarms on the request path (load balancer, each service and its target group, Hasura's
+ * own log, database), each notifying one SNS topic and again when it returns to OK, plus a dashboard.
+ * Each alarm's threshold is an option of `PlatformMonitoringOptions`; the README's alarm table lists
+ * every alarm with its default, window and missing-data rule. `addAlarm` adds alarms of your own to the
+ * same topic.
  */
 export class PlatformMonitoring extends Construct {
   /** The topic every alarm notifies. */
