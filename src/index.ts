@@ -12,6 +12,7 @@ export * from './nextjs/nextjs-options';
 export * from './nextjs/nextjs-service';
 export * from './nextjs/nextjs-image';
 export * from './nextjs/shared-cache';
+export * from './tracing/tracing-options';
 export * from './edge/load-balancer-options';
 export * from './edge/load-balancer';
 export * from './hasura/project';

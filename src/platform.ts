@@ -302,6 +302,8 @@ export class HasuraNextjsPlatform extends Construct {
 
     this.nextjs = new NextjsService(this, 'Nextjs', {
       ...props.nextjs,
+      // Traces carry the platform's name, so the X-Ray trace map tells platforms in one account apart.
+      tracing: props.nextjs.tracing && { ...props.nextjs.tracing, serviceName: props.nextjs.tracing.serviceName ?? `${this.platformName}-nextjs` },
       cluster: this.cluster,
       siteUrl: this.siteUrl,
       publicGraphqlUrl: this.graphqlUrl,
@@ -345,6 +347,7 @@ export class HasuraNextjsPlatform extends Construct {
           minimumTasks: service.minimumTasks,
           containerInsights: props.containerInsights ?? true,
         })),
+        hasuraLogGroup: this.hasura.logGroup,
         database: {
           instance: this.database.instance,
           instanceType: this.database.instanceType,

@@ -3,7 +3,7 @@
 // listed here (and in the README), each with a specific reason on the narrowest construct.
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
@@ -114,6 +114,7 @@ const ACKNOWLEDGED_RULES = [
   'HIPAA.Security-LambdaInsideVPC',
   'HIPAA.Security-RDSInBackupPlan',
   'HIPAA.Security-RDSInstanceDeletionProtectionEnabled',
+  'HIPAA.Security-RDSEnhancedMonitoringEnabled',
   'HIPAA.Security-RDSMultiAZSupport',
   'HIPAA.Security-RDSStorageEncrypted',
   'HIPAA.Security-S3BucketLoggingEnabled',
@@ -138,6 +139,7 @@ const ACKNOWLEDGED_RULES = [
   'NIST.800.53.R5-LambdaInsideVPC',
   'NIST.800.53.R5-RDSInBackupPlan',
   'NIST.800.53.R5-RDSInstanceDeletionProtectionEnabled',
+  'NIST.800.53.R5-RDSEnhancedMonitoringEnabled',
   'NIST.800.53.R5-RDSMultiAZSupport',
   'NIST.800.53.R5-RDSStorageEncrypted',
   'NIST.800.53.R5-S3BucketLoggingEnabled',
@@ -170,7 +172,7 @@ function optOutApp(): App {
     nextjs: { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/example/web:1') },
     network: { flowLogs: false },
     loadBalancer: { accessLogs: false, deletionProtection: false },
-    database: { deletionProtection: false },
+    database: { deletionProtection: false, enhancedMonitoringInterval: Duration.seconds(0) },
   });
   return app;
 }

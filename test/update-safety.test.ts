@@ -197,6 +197,22 @@ const everydayEdits: UpdateCase[] = [
     edit: (props) => ({ ...props, backup: { copyToVaultArn: 'arn:aws:backup:us-west-2:111122223333:backup-vault:hasura-blog-dr' } }),
   },
   { name: 'NAT gateways 1 -> 2', before: network({ natGateways: 1 }), edit: network({ natGateways: 2 }) },
+  {
+    // RDS's handler sets a missing key in place (ImmutabilityHelper.isPerformanceInsightsKMSKeyIdMutable).
+    name: 'Performance Insights turned on, with the platform key',
+    edit: database({ performanceInsights: true }),
+    conditionallyCreateOnly: 'PerformanceInsightsKMSKeyId',
+  },
+  {
+    name: 'Performance Insights keeps 3 months instead of 7 days',
+    before: database({ performanceInsights: true }),
+    edit: database({ performanceInsights: true, performanceInsightsRetention: rds.PerformanceInsightRetention.MONTHS_3 }),
+  },
+  { name: 'Performance Insights turned off again with false, which keeps its key', before: database({ performanceInsights: true }), edit: database({ performanceInsights: false }) },
+  { name: 'Enhanced Monitoring every 10 s instead of 60', edit: database({ enhancedMonitoringInterval: Duration.seconds(10) }) },
+  { name: 'Enhanced Monitoring turned off', edit: database({ enhancedMonitoringInterval: Duration.seconds(0) }) },
+  { name: 'Next.js sends traces to X-Ray (a collector joins its tasks)', edit: nextjs({ tracing: {} }) },
+  { name: 'Hasura\'s query-log turned on', edit: hasura({ queryLog: true }) },
 ];
 
 /** Both services scale with load instead of keeping a fixed count. */
@@ -288,6 +304,14 @@ const creationOnlyEdits: CreationOnlyCase[] = [
     name: 'network.flowLogs off orphans the flow log group (retained)',
     edit: network({ flowLogs: false }),
     lost: ['AWS::Logs::LogGroup WILL_ORPHAN'],
+  },
+  {
+    // The diff can only say "may replace"; RDS's handler refuses a changed key in place, so CloudFormation
+    // replaces the instance. `performanceInsights: false` is the way back (above).
+    name: 'database.performanceInsights removed after it was on takes its key out of the template: the instance would be replaced',
+    before: database({ performanceInsights: true }),
+    edit: database({ performanceInsights: undefined }),
+    lost: ['AWS::RDS::DBInstance MAY_REPLACE (PerformanceInsightsKMSKeyId)'],
   },
   {
     name: 'loadBalancer.accessLogs off orphans the access log bucket (retained)',

@@ -8,6 +8,9 @@
 // serving tasks do not poll for them; the allow-list serves only the operations the app sends, and
 // anonymous visitors get the `public` role. db.t4g.small gives the database 168 connections, so each
 // Hasura task gets a pool of 8 even when 8 serving and 2 worker tasks run during a deploy.
+// Next.js sends 5% of its traces to X-Ray through a collector beside it in each task (the app
+// instruments itself in instrumentation.ts), the monitoring also reads Hasura's own logs (GraphQL
+// errors, slow operations), and the database has Performance Insights with its free 7 days.
 //
 // In your own app, import from 'cdk-hasura-nextjs' instead of '../../src', and look the hosted zone
 // up with route53.HostedZone.fromLookup.
@@ -63,11 +66,13 @@ export function createStack(app: App): Stack {
       autoScaling: { minTasks: 2, maxTasks: 8, requestsPerTarget: 1000 },
       // The routes Hasura and operators call, which no Hasura route may ever take.
       apiRoutes: ['/api/actions', '/api/events', '/api/revalidate', '/api/health'],
+      tracing: { samplingRatio: 0.05 },
     },
     database: {
       instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.SMALL),
       multiAz: true,
       instanceIdentifier: 'hasura-blog',
+      performanceInsights: true,
     },
     monitoring: { alarmEmails: ['ops@example.com'] },
     budget: { monthlyLimitUsd: 300, emails: ['billing@example.com'] },

@@ -51,9 +51,34 @@ export function validateDatabaseOptions(options: PlatformDatabaseOptions, prefix
     'Start with a letter; use lower-case letters, digits and single hyphens, at most 63 characters, not ending with a hyphen.');
   checkPattern(`${prefix}.snapshotIdentifier`, options.snapshotIdentifier, SNAPSHOT_IDENTIFIER,
     'Use a DB snapshot name such as "rds:hasura-2025-01-31-03-05" or "before-upgrade", or a snapshot ARN.');
+  checkMonitoringOptions(options, prefix);
   if (options.removalPolicy === RemovalPolicy.DESTROY && (options.deletionProtection ?? true)) {
     invalid(`${prefix}.removalPolicy`, 'DESTROY',
       `Deleting the database needs ${prefix}.deletionProtection set to false as well; use SNAPSHOT or RETAIN to keep the data.`);
+  }
+}
+
+/** The Enhanced Monitoring intervals RDS accepts, in seconds; 0 turns it off. */
+export const ENHANCED_MONITORING_INTERVALS = [0, 1, 5, 10, 15, 30, 60];
+
+/** Enhanced Monitoring's interval unless `enhancedMonitoringInterval` says otherwise, in seconds. */
+export const DEFAULT_ENHANCED_MONITORING_SECONDS = 60;
+
+/**
+ * Performance Insights and Enhanced Monitoring. RDS for PostgreSQL supports Performance Insights on
+ * every instance class (RDS User Guide, "Amazon RDS DB engine, Region, and instance class support for
+ * Performance Insights": no restriction for PostgreSQL, unlike MySQL and MariaDB on micro and small).
+ */
+function checkMonitoringOptions(options: PlatformDatabaseOptions, prefix: string): void {
+  const interval = options.enhancedMonitoringInterval;
+  if (interval !== undefined && !interval.isUnresolved()
+    && !ENHANCED_MONITORING_INTERVALS.includes(interval.toSeconds({ integral: false }))) {
+    invalid(`${prefix}.enhancedMonitoringInterval`, interval.toHumanString(),
+      `RDS samples every ${ENHANCED_MONITORING_INTERVALS.filter((s) => s > 0).join(', ')} seconds, or 0 to turn Enhanced Monitoring off.`);
+  }
+  if (options.performanceInsightsRetention !== undefined && options.performanceInsights !== true) {
+    invalid(`${prefix}.performanceInsightsRetention`, options.performanceInsightsRetention,
+      `Performance Insights keeps data only while it is on: set ${prefix}.performanceInsights to true, or leave the retention unset.`);
   }
 }
 

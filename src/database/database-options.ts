@@ -125,4 +125,34 @@ export interface PlatformDatabaseOptions {
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Turn on Performance Insights (shown as CloudWatch Database Insights, Standard mode): database load
+   * by wait event, SQL statement, host and user, encrypted with the platform key. Supported on every
+   * RDS for PostgreSQL instance class. Turning it on is an in-place change. To turn it off again, set
+   * it to `false` rather than removing it: `false` keeps the key in the template, whereas a removed key
+   * is a change CloudFormation's RDS handler refuses to apply in place, so it would replace the
+   * instance.
+   *
+   * @default false
+   */
+  readonly performanceInsights?: boolean;
+
+  /**
+   * How long Performance Insights keeps its data, with `performanceInsights`. Seven days are free;
+   * longer retention is billed per vCPU and month.
+   *
+   * @default rds.PerformanceInsightRetention.DEFAULT (7 days)
+   */
+  readonly performanceInsightsRetention?: rds.PerformanceInsightRetention;
+
+  /**
+   * How often Enhanced Monitoring samples the instance's operating system (processes, memory, file
+   * systems): 1, 5, 10, 15, 30 or 60 seconds, or 0 to turn it off. RDS writes the samples to the
+   * account's `RDSOSMetrics` log group, billed as log ingestion: a shorter interval costs more.
+   * Changing it is an in-place change.
+   *
+   * @default Duration.seconds(60)
+   */
+  readonly enhancedMonitoringInterval?: Duration;
 }

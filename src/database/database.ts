@@ -5,8 +5,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
 import {
-  DATABASE_MASTER_USERNAME, DATABASE_PASSWORD_EXCLUDED_CHARACTERS, DATABASE_PORT, DEFAULT_ALLOCATED_STORAGE_GIB, DEFAULT_INSTANCE_TYPE,
-  DEFAULT_MAX_ALLOCATED_STORAGE_GIB, resolveMaxConnections, validateDatabaseOptions,
+  DATABASE_MASTER_USERNAME, DATABASE_PASSWORD_EXCLUDED_CHARACTERS, DATABASE_PORT, DEFAULT_ALLOCATED_STORAGE_GIB, DEFAULT_ENHANCED_MONITORING_SECONDS,
+  DEFAULT_INSTANCE_TYPE, DEFAULT_MAX_ALLOCATED_STORAGE_GIB, resolveMaxConnections, validateDatabaseOptions,
 } from './database-checks';
 import { PlatformDatabaseOptions } from './database-options';
 import { acknowledge, acknowledgeNoRotation, nistAndHipaa } from '../private/acknowledge';
@@ -137,7 +137,8 @@ export class PlatformDatabase extends Construct implements ec2.IConnectable {
       preferredBackupWindow: props.preferredBackupWindow ?? '03:00-04:00',
       preferredMaintenanceWindow: props.preferredMaintenanceWindow ?? 'mon:04:00-mon:05:00',
       cloudwatchLogsExports: ['postgresql', 'upgrade'],
-      monitoringInterval: Duration.seconds(60),
+      monitoringInterval: props.enhancedMonitoringInterval ?? Duration.seconds(DEFAULT_ENHANCED_MONITORING_SECONDS),
+      ...performanceInsightsProps(props),
       autoMinorVersionUpgrade: true,
       copyTagsToSnapshot: true,
       caCertificate: rds.CaCertificate.RDS_CA_RSA2048_G1,
@@ -160,6 +161,10 @@ export class PlatformDatabase extends Construct implements ec2.IConnectable {
         storageEncrypted: true,
         storageEncryptionKey: props.encryptionKey,
       });
+    if (props.performanceInsights === false && props.encryptionKey) {
+      // Turned off after it was on: the key stays, so that CloudFormation turns it off in place.
+      (this.instance.node.defaultChild as rds.CfnDBInstance).performanceInsightsKmsKeyId = props.encryptionKey.keyArn;
+    }
     logGroups.forEach((logGroup) => this.instance.node.addDependency(logGroup));
     this.logGroups = logGroups;
     this.connections = this.instance.connections;
@@ -186,6 +191,11 @@ export class PlatformDatabase extends Construct implements ec2.IConnectable {
         + ' false), e.g. for a disposable environment; the database still leaves a final snapshot unless removalPolicy says otherwise.',
       'AwsSolutions-RDS10', ...nistAndHipaa('RDSInstanceDeletionProtectionEnabled'));
     }
+    if (props.enhancedMonitoringInterval?.toSeconds() === 0) {
+      acknowledge(this.instance, 'Enhanced Monitoring was turned off explicitly (database.enhancedMonitoringInterval is 0);'
+        + ' the instance\'s CloudWatch metrics and alarms still watch CPU, memory, storage and connections.',
+      ...nistAndHipaa('RDSEnhancedMonitoringEnabled'));
+    }
     const monitoringRole = this.instance.node.tryFindChild('MonitoringRole');
     if (monitoringRole) {
       acknowledge(monitoringRole, 'AmazonRDSEnhancedMonitoringRole is the AWS-managed policy RDS documents for'
@@ -208,4 +218,24 @@ export class PlatformDatabase extends Construct implements ec2.IConnectable {
   public allowConnectionsFrom(peer: ec2.IConnectable): void {
     this.connections.allowFrom(peer, ec2.Port.tcp(DATABASE_PORT), 'PostgreSQL from an allowed service');
   }
+}
+
+/**
+ * Performance Insights, encrypted with the platform key. The key is written with the first switch-on
+ * (an in-place change: RDS's CloudFormation handler lets a missing key be set), and CloudFormation
+ * then refuses to change it in place (`ImmutabilityHelper.isPerformanceInsightsKMSKeyIdMutable` in
+ * aws-cloudformation-resource-providers-rds).
+ */
+function performanceInsightsProps(props: PlatformDatabaseProps): Partial<rds.DatabaseInstanceSourceProps> {
+  if (props.performanceInsights === undefined) {
+    return {};
+  }
+  if (!props.performanceInsights) {
+    return { enablePerformanceInsights: false };
+  }
+  return {
+    enablePerformanceInsights: true,
+    performanceInsightRetention: props.performanceInsightsRetention ?? rds.PerformanceInsightRetention.DEFAULT,
+    performanceInsightEncryptionKey: props.encryptionKey,
+  };
 }

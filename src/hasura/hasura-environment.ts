@@ -1,6 +1,7 @@
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { HasuraDatabaseRole } from './database-role';
+import { HASURA_DEFAULT_LOG_TYPES, HASURA_QUERY_LOG_TYPE } from './hasura-logs';
 import { HasuraApi, HasuraAuthHookMode, HasuraOptions } from './hasura-options';
 import { startScriptEnvironment, startScriptSecrets } from './start-script';
 import { PlatformDatabase } from '../database/database';
@@ -74,6 +75,9 @@ export const HASURA_ENVIRONMENT: ManagedVariables<HasuraContext> = {
     ? String(c.options.eventWorker?.httpPoolSize ?? DEFAULT_EVENTS_HTTP_POOL_SIZE) : undefined),
   // For metadata: handler URLs templated as {{NEXTJS_INTERNAL_URL}}/api/...
   NEXTJS_INTERNAL_URL: (c) => c.nextjsInternalUrl,
+  // Hasura's own default set unless query-log is asked for. Managed, so that http-log, which the
+  // monitoring's metric filters read, cannot be switched off by a user variable.
+  HASURA_GRAPHQL_ENABLED_LOG_TYPES: (c) => (c.options.queryLog ? [...HASURA_DEFAULT_LOG_TYPES, HASURA_QUERY_LOG_TYPE].join(',') : undefined),
 };
 
 /** The secrets the platform gives Hasura, in the order the container gets them. */

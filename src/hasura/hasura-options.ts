@@ -268,4 +268,15 @@ export interface HasuraOptions extends ContainerServiceOptions {
    * @default - GRAPHQL; GRAPHQL, METADATA and CONFIG when the console is on
    */
   readonly enabledApis?: HasuraApi[];
+
+  /**
+   * Turn on Hasura's `query-log`: every operation's GraphQL text, its variables and the SQL Hasura
+   * generated, with the operation name (the only CE log that has it), tied to the `http-log` line by
+   * `request_id`. Variables often hold personal data, which then sits in the container log group for
+   * `logRetention`, and the volume multiplies the log ingestion bill. Turn it on to investigate, then
+   * off again. Hasura's `http-log`, which the monitoring reads, is always on.
+   *
+   * @default false
+   */
+  readonly queryLog?: boolean;
 }

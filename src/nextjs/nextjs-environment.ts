@@ -6,6 +6,7 @@ import { NextjsOptions, NextjsServer } from './nextjs-options';
 import type { NextjsSharedCache } from './shared-cache';
 import type { HasuraService } from '../hasura/hasura-service';
 import { ManagedSecrets, ManagedVariables } from '../services/container-service';
+import { DEFAULT_TRACING, OTLP_HTTP_ENDPOINT } from '../tracing/collector';
 
 /** Default port of the Next.js server. */
 export const NEXTJS_PORT = 3000;
@@ -59,6 +60,15 @@ export const NEXTJS_ENVIRONMENT: ManagedVariables<NextjsContext> = {
   CACHE_REDIS_USERNAME: (c) => c.sharedCache?.userName,
   // For CreateInvalidation, which the task role may call on this distribution only.
   CLOUDFRONT_DISTRIBUTION_ID: (c) => c.invalidatedDistribution?.distributionId,
+  // With nextjs.tracing, spans go to the trace collector in the same task, which sends them to X-Ray.
+  // OTEL_PROPAGATORS stays the application's: @vercel/otel 2.x throws 'Unknown propagator: "xray"' when
+  // it reads that value from the environment, so the X-Ray propagator is configured in code instead.
+  OTEL_EXPORTER_OTLP_ENDPOINT: (c) => c.options.tracing && OTLP_HTTP_ENDPOINT,
+  OTEL_EXPORTER_OTLP_PROTOCOL: (c) => c.options.tracing && 'http/protobuf',
+  OTEL_SERVICE_NAME: (c) => c.options.tracing && (c.options.tracing.serviceName ?? DEFAULT_TRACING.serviceName),
+  // New traces are recorded at the sampling ratio; a request whose caller recorded its trace always is.
+  OTEL_TRACES_SAMPLER: (c) => c.options.tracing && 'parentbased_traceidratio',
+  OTEL_TRACES_SAMPLER_ARG: (c) => c.options.tracing && String(c.options.tracing.samplingRatio ?? DEFAULT_TRACING.samplingRatio),
 };
 
 /** The secrets the platform gives Next.js, in the order the container gets them. */

@@ -2,6 +2,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { NextjsSharedCacheOptions } from './shared-cache';
 import { ContainerServiceOptions } from '../services/service-options';
+import { TracingOptions } from '../tracing/tracing-options';
 
 /** How the image starts the Next.js server, which decides how the platform sets its keep-alive timeout. */
 export enum NextjsServer {
@@ -114,4 +115,14 @@ export interface NextjsOptions extends ContainerServiceOptions {
    * @default - a random 48-character secret is generated
    */
   readonly nextAuthSecret?: secretsmanager.ISecret;
+
+  /**
+   * Send traces to AWS X-Ray: an AWS Distro for OpenTelemetry collector runs beside the server in each
+   * task (not essential: if it fails, the site keeps serving), and the server gets the standard
+   * `OTEL_*` variables that point OpenTelemetry at it. The application instruments itself, e.g. with
+   * `@vercel/otel` in `instrumentation.ts`. The collector's memory comes out of the server's share.
+   *
+   * @default - no tracing
+   */
+  readonly tracing?: TracingOptions;
 }

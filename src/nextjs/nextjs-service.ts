@@ -15,6 +15,7 @@ import { resolveManaged } from '../services/container-service';
 import { PlatformService } from '../services/platform-service';
 import { ServiceConnectRefresh } from '../services/service-connect-refresh';
 import { ContainerServiceProps } from '../services/service-options';
+import { traceCollector } from '../tracing/collector';
 
 /** Props of `NextjsService`. */
 export interface NextjsServiceProps extends NextjsOptions, ContainerServiceProps {
@@ -140,6 +141,7 @@ export class NextjsService extends PlatformService {
       healthCheck: props.containerHealthCheck ? nodeHealthCheck(port, this.healthCheckPath) : undefined,
       fargateSpot: props.fargateSpot,
       serviceConnectName: NEXTJS_SERVICE_CONNECT_NAME,
+      sidecars: props.tracing ? [traceCollector(props.tracing)] : undefined,
     });
     if (parts.serviceConnectNamespace) {
       this.internalUrl = nextjsInternalUrl(port);

@@ -15,10 +15,19 @@ import { WebAclScope } from '../edge/web-acl-options';
  * checked against a rendering of this list; nothing else restates an alarm.
  */
 
+/** Hasura's operations as its JSON `http-log` records them, counted by metric filters (sums per period). */
+export interface HasuraLogMetrics {
+  readonly operations: cloudwatch.IMetric;
+  readonly errors: cloudwatch.IMetric;
+  /** Successful operations slower than the `hasuraExecutionTimeP99` option. */
+  readonly slowOperations: cloudwatch.IMetric;
+}
+
 /** The kinds of resources alarms watch. */
 export interface AlarmTargets {
   readonly loadBalancer: elbv2.IApplicationLoadBalancer;
   readonly service: MonitoredService;
+  readonly hasuraLogs: HasuraLogMetrics;
   readonly database: MonitoredDatabase;
   readonly distribution: cloudfront.IDistribution;
   readonly webAcl: MonitoredWebAcl & { readonly region: string };
@@ -218,6 +227,55 @@ export const SERVICE_ALARMS: AlarmEntry<'service'>[] = [
   },
 ];
 
+/**
+ * Hasura's own view of its operations, from its logs: Hasura CE exports no metrics (OpenTelemetry and
+ * Prometheus are Enterprise Edition features), and it answers GraphQL errors with HTTP 200.
+ */
+export const HASURA_LOG_ALARMS: AlarmEntry<'hasuraLogs'>[] = [
+  {
+    target: 'hasuraLogs',
+    id: 'HasuraErrors',
+    name: 'hasura-errors',
+    option: 'hasuraErrorPercent',
+    kind: ThresholdKind.PERCENT,
+    defaultThreshold: 5,
+    comparisonOperator: ABOVE,
+    evaluationPeriods: 3,
+    period: FIVE_MINUTES,
+    treatMissingData: NOT_BREACHING,
+    metric: (m, period) => percentOf(m.errors, m.operations, 'Hasura errors (% of operations)', period),
+    description: () => 'Hasura answers many operations with errors, which GraphQL returns with HTTP 200 so the load balancer does'
+      + ' not count them: look up their detail.operation.error.code in its http-log (CloudWatch Logs Insights).',
+    doc: {
+      label: 'Hasura errors (from its `http-log`)',
+      threshold: '> {}% of operations',
+      why: 'GraphQL errors (validation, permissions, database, actions, tokens) are HTTP 200, invisible to the load balancer; clients cause a few, a broken deploy many',
+    },
+  },
+  {
+    target: 'hasuraLogs',
+    id: 'HasuraExecutionTime',
+    name: 'hasura-execution-time-p99',
+    option: 'hasuraExecutionTimeP99',
+    kind: ThresholdKind.SECONDS,
+    defaultThreshold: 1,
+    comparisonOperator: ABOVE,
+    evaluationPeriods: 3,
+    period: FIVE_MINUTES,
+    treatMissingData: NOT_BREACHING,
+    // The option sets which operations count as slow; more than 1% of them slow is a p99 above it.
+    metric: (m, period) => percentOf(m.slowOperations, m.operations, 'Hasura operations slower than the p99 threshold (%)', period),
+    threshold: () => 1,
+    description: (_m, seconds) => `More than 1% of Hasura's successful operations took longer than ${seconds} s to execute`
+      + ' (query_execution_time in its http-log): the database or a remote source is slow.',
+    doc: {
+      label: 'Hasura execution time p99 (from its `http-log`)',
+      threshold: '> {} s',
+      why: 'Hasura\'s own time without network and client; when it is slow, so is the database or a remote source',
+    },
+  },
+];
+
 /** The database's alarms. Their metrics keep their state through the gaps of a reboot or failover. */
 export const DATABASE_ALARMS: AlarmEntry<'database'>[] = [
   {
@@ -378,11 +436,11 @@ export const WEB_ACL_ALARMS: AlarmEntry<'webAcl'>[] = [{
 
 /** Every entry, in the order the alarms are created and the README lists them. */
 export const ALARM_CATALOGUE: ReadonlyArray<AnyAlarmEntry> = [
-  ...LOAD_BALANCER_ALARMS, ...SERVICE_ALARMS, ...DATABASE_ALARMS, ...DISTRIBUTION_ALARMS, ...WEB_ACL_ALARMS,
+  ...LOAD_BALANCER_ALARMS, ...SERVICE_ALARMS, ...HASURA_LOG_ALARMS, ...DATABASE_ALARMS, ...DISTRIBUTION_ALARMS, ...WEB_ACL_ALARMS,
 ];
 
 /** An entry of any target kind. */
-export type AnyAlarmEntry = AlarmEntry<'loadBalancer'> | AlarmEntry<'service'> | AlarmEntry<'database'>
+export type AnyAlarmEntry = AlarmEntry<'loadBalancer'> | AlarmEntry<'service'> | AlarmEntry<'hasuraLogs'> | AlarmEntry<'database'>
   | AlarmEntry<'distribution'> | AlarmEntry<'webAcl'>;
 
 /** True where alarms on CloudFront's metrics can live: CloudFront publishes them in us-east-1 only. */
@@ -404,6 +462,16 @@ function errorRate(errors: cloudwatch.IMetric, requests: cloudwatch.IMetric, lab
   return new cloudwatch.MathExpression({
     expression: '100 * FILL(errors, 0) / FILL(requests, 1)',
     usingMetrics: { errors, requests },
+    period,
+    label,
+  });
+}
+
+/** `part` in percent of `whole`; periods without any count as 0%. */
+function percentOf(part: cloudwatch.IMetric, whole: cloudwatch.IMetric, label: string, period: Duration): cloudwatch.MathExpression {
+  return new cloudwatch.MathExpression({
+    expression: '100 * FILL(part, 0) / FILL(whole, 1)',
+    usingMetrics: { part, whole },
     period,
     label,
   });

@@ -66,6 +66,8 @@ export function costInventory(resources: CfnView[]): PlatformCostModelProps {
     dashboards: ofType('AWS::CloudWatch::Dashboard').length,
     containerInsightsMetrics: CONTAINER_INSIGHTS_METRICS_PER_SERVICE * services.filter((service) =>
       insightsOn(clusterOf(service, resources))).length,
+    traceSamplingRatio: Math.max(0, ...ofType('AWS::ECS::TaskDefinition').map(traceSamplingRatio)),
+    logMetrics: ofType('AWS::Logs::MetricFilter').reduce((sum, filter) => sum + (filter.properties.MetricTransformations ?? []).length, 0),
     webAcls: webAcls.length,
     webAclRules: webAcls.reduce((sum, acl) => sum + (acl.properties.Rules ?? []).length, 0),
     distributions: ofType('AWS::CloudFront::Distribution').length,
@@ -114,9 +116,27 @@ function databaseProfile(instances: CfnView[]): DatabaseCostProfile {
   const properties = instances[0].properties;
   return {
     instanceType: new ec2.InstanceType(String(properties.DBInstanceClass).replace(/^db\./, '')),
-    multiAz: properties.MultiAZ === true || properties.MultiAZ === 'true',
+    multiAz: isTrue(properties.MultiAZ),
     allocatedStorageGiB: Number(properties.AllocatedStorage),
+    // RDS keeps 7 days unless a retention period is given.
+    performanceInsightsRetentionDays: isTrue(properties.EnablePerformanceInsights)
+      ? Number(properties.PerformanceInsightsRetentionPeriod ?? 7) : undefined,
+    enhancedMonitoringIntervalSeconds: Number(properties.MonitoringInterval ?? 0),
   };
+}
+
+/** The share of requests a task records traces of: its server's sampling ratio, when a trace collector runs beside it. */
+function traceSamplingRatio(taskDefinition: CfnView): number {
+  const environments: Array<{ [name: string]: unknown }> = (taskDefinition.properties.ContainerDefinitions ?? [])
+    .map((container: any) => Object.fromEntries((container.Environment ?? []).map((e: any) => [e.Name, e.Value])));
+  const collected = environments.some((environment) => environment.AOT_CONFIG_CONTENT !== undefined);
+  const ratios = environments.map((environment) => Number(environment.OTEL_TRACES_SAMPLER_ARG)).filter((ratio) => !isNaN(ratio));
+  return collected ? Math.max(0, ...ratios) : 0;
+}
+
+/** A template boolean, which CloudFormation also accepts as a string. */
+function isTrue(value: unknown): boolean {
+  return value === true || value === 'true';
 }
 
 function hasPublicAddress(instance: CfnView): boolean {

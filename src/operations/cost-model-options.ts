@@ -41,6 +41,22 @@ export interface DatabaseCostProfile {
 
   /** Provisioned gp3 storage in GiB. */
   readonly allocatedStorageGiB: number;
+
+  /**
+   * Days of history Performance Insights keeps (7, a multiple of 31 up to 713, or 731), when it is on.
+   * Seven days are free; longer is billed per vCPU of each copy.
+   *
+   * @default - Performance Insights is off
+   */
+  readonly performanceInsightsRetentionDays?: number;
+
+  /**
+   * Seconds between Enhanced Monitoring samples (1, 5, 10, 15, 30 or 60); 0 when it is off. Its samples
+   * are billed as CloudWatch Logs ingestion.
+   *
+   * @default 0
+   */
+  readonly enhancedMonitoringIntervalSeconds?: number;
 }
 
 /** An EC2 instance as the cost model sees it, e.g. a NAT instance. */
@@ -84,11 +100,20 @@ export interface CostAssumptions {
   readonly fargateSpotDiscountPercent?: number;
 
   /**
-   * Requests per month, in millions, that reach CloudFront and the web ACL.
+   * Requests per month, in millions, that reach the site: CloudFront, the web ACL and the traced
+   * service see them.
    *
    * @default 1
    */
   readonly requestsMillions?: number;
+
+  /**
+   * Size of one Enhanced Monitoring sample in KB (operating-system metrics and the process list), which
+   * RDS writes to CloudWatch Logs at every interval.
+   *
+   * @default 10
+   */
+  readonly enhancedMonitoringSampleKb?: number;
 }
 
 /** What the cost model needs to know about a platform. */
@@ -148,6 +173,21 @@ export interface PlatformCostModelProps {
    * @default 0
    */
   readonly containerInsightsMetrics?: number;
+
+  /**
+   * Share of requests whose traces X-Ray records: the sampling ratio of a traced service.
+   *
+   * @default 0
+   */
+  readonly traceSamplingRatio?: number;
+
+  /**
+   * Metrics that CloudWatch Logs metric filters publish (such as the Hasura log metrics), billed as
+   * custom metrics.
+   *
+   * @default 0
+   */
+  readonly logMetrics?: number;
 
   /**
    * AWS WAF web ACLs.

@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { costInventory, resourcesOfTree } from './cost-inventory';
 import { CostEstimate, CostLineItem, PlatformCostModelProps, ServiceCostProfile } from './cost-model-options';
 import { CACHE_ECPUS_PER_REQUEST, DATABASE_CLASSES, HOURS_PER_MONTH, INSTANCE_TYPES, PRICE_REGION, PRICES, PRICES_AS_OF } from './prices';
+import { ENHANCED_MONITORING_INTERVALS } from '../database/database-checks';
 import { checkInteger, invalid } from '../private/validation';
 
 const DEFAULT_ASSUMPTIONS = {
@@ -11,6 +12,7 @@ const DEFAULT_ASSUMPTIONS = {
   logIngestionGb: 5,
   fargateSpotDiscountPercent: 70,
   requestsMillions: 1,
+  enhancedMonitoringSampleKb: 10,
 };
 
 /**
@@ -59,6 +61,10 @@ export class PlatformCostModel {
     add('RDS', `db.${instanceClass} ${deployment} ($${facts.hourlyUsd}/h x ${copies})`, monthly(facts.hourlyUsd) * copies);
     add('RDS', `${database.allocatedStorageGiB} GB gp3 storage ${deployment} ($${PRICES.gp3GbMonth}/GB-month x ${copies})`,
       database.allocatedStorageGiB * PRICES.gp3GbMonth * copies);
+    const retentionDays = database.performanceInsightsRetentionDays;
+    if (retentionDays !== undefined) {
+      add('RDS', ...performanceInsightsLine(retentionDays, facts.vcpus * copies));
+    }
 
     const loadBalancers = props.loadBalancers ?? 1;
     if (loadBalancers > 0) {
@@ -106,14 +112,31 @@ export class PlatformCostModel {
       add('CloudWatch', `${insightsMetrics} Container Insights metrics ($${PRICES.customMetricMonth.toFixed(2)}/month each)`,
         insightsMetrics * PRICES.customMetricMonth);
     }
+    const logMetrics = props.logMetrics ?? 0;
+    if (logMetrics > 0) {
+      add('CloudWatch', `${logMetrics} metric(s) from log metric filters ($${PRICES.customMetricMonth.toFixed(2)}/month each)`,
+        logMetrics * PRICES.customMetricMonth);
+    }
     add('CloudWatch', `${assumptions.logIngestionGb} GB of logs ingested (assumed, $${PRICES.logIngestionGb.toFixed(2)}/GB)`,
       assumptions.logIngestionGb * PRICES.logIngestionGb);
+    const monitoringSeconds = database.enhancedMonitoringIntervalSeconds ?? 0;
+    if (monitoringSeconds > 0) {
+      const gb = (HOURS_PER_MONTH * 3600 / monitoringSeconds) * assumptions.enhancedMonitoringSampleKb / (1024 * 1024);
+      add('CloudWatch', `Enhanced Monitoring every ${monitoringSeconds} s: ${gb.toFixed(2)} GB of OS metrics into CloudWatch Logs`
+        + ` (assumed ${assumptions.enhancedMonitoringSampleKb} KB a sample, $${PRICES.logIngestionGb.toFixed(2)}/GB)`, gb * PRICES.logIngestionGb);
+    }
     const webAcls = props.webAcls ?? 0;
     if (webAcls > 0) {
       add('WAF', `${webAcls} web ACL(s) with ${props.webAclRules ?? 0} rule(s) ($${PRICES.webAclMonth.toFixed(2)} each, `
         + `$${PRICES.webAclRuleMonth.toFixed(2)} per rule)`, webAcls * PRICES.webAclMonth + (props.webAclRules ?? 0) * PRICES.webAclRuleMonth);
       add('WAF', `${assumptions.requestsMillions} million requests inspected (assumed, $${PRICES.webAclRequestsMillion.toFixed(2)}/million)`,
         webAcls * assumptions.requestsMillions * PRICES.webAclRequestsMillion);
+    }
+    const traceRatio = props.traceSamplingRatio ?? 0;
+    if (traceRatio > 0) {
+      const traces = assumptions.requestsMillions * traceRatio;
+      add('X-Ray', `${cents(traces)} million traces recorded (${cents(traceRatio * 100)}% of ${assumptions.requestsMillions} million requests,`
+        + ` assumed; $${PRICES.xrayTracesMillion.toFixed(2)}/million)`, traces * PRICES.xrayTracesMillion);
     }
     const distributions = props.distributions ?? 0;
     if (distributions > 0) {
@@ -138,9 +161,9 @@ export class PlatformCostModel {
         `${HOURS_PER_MONTH} hours a month; every task, instance and gateway runs all month`,
         `NAT gateways process ${assumptions.natDataProcessedGb} GB a month`,
         `the load balancer consumes ${assumptions.loadBalancerCapacityUnits} LCU on average`,
-        `CloudWatch Logs ingests ${assumptions.logIngestionGb} GB a month`,
+        `CloudWatch Logs ingests ${assumptions.logIngestionGb} GB a month, and ${assumptions.enhancedMonitoringSampleKb} KB for each Enhanced Monitoring sample`,
         `Fargate Spot costs ${assumptions.fargateSpotDiscountPercent}% less than on-demand`,
-        `${assumptions.requestsMillions} million requests a month reach CloudFront and the web ACL, where there are any`,
+        `${assumptions.requestsMillions} million requests a month reach the site (priced where CloudFront, a web ACL or tracing sees them)`,
         'not modeled: data transfer out, backup storage beyond the database size, cross-region backup copies,'
           + ' burst CPU credits, Route 53; no free tier or savings plan applied',
       ],
@@ -148,6 +171,20 @@ export class PlatformCostModel {
   }
 
   private constructor() {}
+}
+
+/**
+ * Performance Insights: 7 days of history are free; longer is billed per vCPU, the first month and each
+ * further month (731 days count as 24 months).
+ */
+function performanceInsightsLine(retentionDays: number, vcpus: number): [string, number] {
+  if (retentionDays <= 7) {
+    return ['Performance Insights, 7 days of history (free)', 0];
+  }
+  const months = retentionDays === 731 ? 24 : retentionDays / 31;
+  const perVcpu = PRICES.performanceInsightsVcpuMonth + (months - 1) * PRICES.performanceInsightsExtraMonthVcpu;
+  return [`Performance Insights, ${months} month(s) of history: ${vcpus} vCPU x ($${PRICES.performanceInsightsVcpuMonth} + ${months - 1}`
+    + ` x $${PRICES.performanceInsightsExtraMonthVcpu}) (ap-northeast-1 list price; us-east-1's not recorded)`, vcpus * perVcpu];
 }
 
 function fargateTaskHour(service: ServiceCostProfile, spot: boolean, spotDiscountPercent: number): { hourly: number; label: string } {
@@ -186,6 +223,15 @@ function validateCostModelProps(props: PlatformCostModelProps): void {
       `The cost model has list prices for ${[...DATABASE_CLASSES.keys()].join(', ')}.`);
   }
   checkInteger('database.allocatedStorageGiB', props.database.allocatedStorageGiB, 20, 65536);
+  const retention = props.database.performanceInsightsRetentionDays;
+  const retentionRdsAccepts = retention === 7 || retention === 731 || (Number.isInteger(retention! / 31) && retention! >= 31 && retention! <= 713);
+  if (retention !== undefined && !retentionRdsAccepts) {
+    invalid('database.performanceInsightsRetentionDays', retention, 'Use 7, a multiple of 31 from 31 to 713, or 731, as RDS does.');
+  }
+  const interval = props.database.enhancedMonitoringIntervalSeconds;
+  if (interval !== undefined && !ENHANCED_MONITORING_INTERVALS.includes(interval)) {
+    invalid('database.enhancedMonitoringIntervalSeconds', interval, `Use one of ${ENHANCED_MONITORING_INTERVALS.join(', ')}.`);
+  }
   checkInteger('loadBalancers', props.loadBalancers, 0, 100);
   checkInteger('publicIpv4Addresses', props.publicIpv4Addresses, 0, 1000);
   checkInteger('natGateways', props.natGateways, 0, 16);
@@ -201,12 +247,17 @@ function validateCostModelProps(props: PlatformCostModelProps): void {
   checkInteger('alarmMetrics', props.alarmMetrics, 0, 10000);
   checkInteger('dashboards', props.dashboards, 0, 100);
   checkInteger('containerInsightsMetrics', props.containerInsightsMetrics, 0, 100000);
+  checkInteger('logMetrics', props.logMetrics, 0, 10000);
+  const ratio = props.traceSamplingRatio;
+  if (ratio !== undefined && !(ratio >= 0 && ratio <= 1)) {
+    invalid('traceSamplingRatio', ratio, 'Use a share from 0 to 1.');
+  }
   checkInteger('webAcls', props.webAcls, 0, 100);
   checkInteger('webAclRules', props.webAclRules, 0, 10000);
   checkInteger('distributions', props.distributions, 0, 100);
   checkInteger('serverlessCaches', props.serverlessCaches, 0, 100);
   const assumptions = props.assumptions ?? {};
-  for (const name of ['natDataProcessedGb', 'loadBalancerCapacityUnits', 'logIngestionGb', 'requestsMillions'] as const) {
+  for (const name of ['natDataProcessedGb', 'loadBalancerCapacityUnits', 'logIngestionGb', 'requestsMillions', 'enhancedMonitoringSampleKb'] as const) {
     const value = assumptions[name];
     if (value !== undefined && !(value >= 0)) {
       invalid(`assumptions.${name}`, value, 'Use a number of 0 or more.');

@@ -81,6 +81,26 @@ export interface PlatformMonitoringOptions {
   readonly serviceMemoryPercent?: number;
 
   /**
+   * Requests Hasura answers with an error, in percent of all it answers over HTTP, over three 5-minute
+   * periods, counted from its `http-log`. GraphQL errors (validation, permissions, database and action
+   * errors, invalid tokens) are answered with HTTP 200, so the load balancer never sees them; clients
+   * cause a few, a broken deploy or a schema change many.
+   *
+   * @default 5
+   */
+  readonly hasuraErrorPercent?: number;
+
+  /**
+   * 99th percentile of the time Hasura spends executing an operation (`query_execution_time` in its
+   * `http-log`), over three 5-minute periods: the alarm fires when more than 1% of successful
+   * operations take longer. Unlike the load balancer's response time, it leaves out the network and
+   * the client, so a breach points at the database or a remote source.
+   *
+   * @default Duration.seconds(1)
+   */
+  readonly hasuraExecutionTimeP99?: Duration;
+
+  /**
    * Database CPU in percent, over three 5-minute periods.
    *
    * @default 80

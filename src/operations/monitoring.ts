@@ -1,22 +1,24 @@
-import { Annotations, ArnFormat, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import {
-  AlarmEntry, AlarmTargets, canWatchCloudFront, DATABASE_ALARMS, DISTRIBUTION_ALARMS, LOAD_BALANCER_ALARMS, SERVICE_ALARMS, thresholdOption,
-  WEB_ACL_ALARMS,
+  AlarmEntry, AlarmTargets, canWatchCloudFront, DATABASE_ALARMS, DISTRIBUTION_ALARMS, HASURA_LOG_ALARMS, HasuraLogMetrics, LOAD_BALANCER_ALARMS,
+  SERVICE_ALARMS, thresholdOption, WEB_ACL_ALARMS,
 } from './alarm-catalogue';
 import { PlatformDashboard } from './dashboard';
 import { checkMonitoredResources, pascalCase } from './monitored-checks';
 import { MonitoredDatabase, MonitoredService, MonitoredWebAcl } from './monitored-resources';
 import { validateMonitoringOptions } from './monitoring-checks';
 import { PlatformAlarmOptions, PlatformMonitoringOptions } from './monitoring-options';
+import { HASURA_LOG_PATTERNS } from '../hasura/hasura-logs';
 import { allowServiceToPublishWithKey } from '../private/service-key-access';
 
 /** Props of `PlatformMonitoring`. */
@@ -37,6 +39,14 @@ export interface PlatformMonitoringProps extends PlatformMonitoringOptions {
    * @default - none
    */
   readonly services?: MonitoredService[];
+
+  /**
+   * The log group of a Hasura service. Metric filters count the operations, errors and slow operations
+   * its JSON `http-log` records, and alarms watch them: Hasura CE exports no metrics of its own.
+   *
+   * @default - no Hasura log alarms
+   */
+  readonly hasuraLogGroup?: logs.ILogGroup;
 
   /**
    * The database to watch.
@@ -69,10 +79,11 @@ export interface PlatformMonitoringProps extends PlatformMonitoringOptions {
 }
 
 /**
- * CloudWatch alarms on the request path (load balancer, each service and its target group, database),
- * each notifying one SNS topic and again when it returns to OK, plus a dashboard. Each alarm's
- * threshold is an option of `PlatformMonitoringOptions`; the README's alarm table lists every alarm
- * with its default, window and missing-data rule. `addAlarm` adds alarms of your own to the same topic.
+ * CloudWatch alarms on the request path (load balancer, each service and its target group, Hasura's
+ * own log, database), each notifying one SNS topic and again when it returns to OK, plus a dashboard.
+ * Each alarm's threshold is an option of `PlatformMonitoringOptions`; the README's alarm table lists
+ * every alarm with its default, window and missing-data rule. `addAlarm` adds alarms of your own to the
+ * same topic.
  */
 export class PlatformMonitoring extends Construct {
   /** The topic every alarm notifies. */
@@ -103,6 +114,10 @@ export class PlatformMonitoring extends Construct {
     for (const service of props.services ?? []) {
       this.watch(SERVICE_ALARMS, service, props, { id: pascalCase(service.displayName), name: `${service.displayName}-` });
     }
+    const hasuraLogs = props.hasuraLogGroup && this.hasuraLogMetrics(props.hasuraLogGroup, props);
+    if (hasuraLogs) {
+      this.watch(HASURA_LOG_ALARMS, hasuraLogs, props);
+    }
     if (props.database) {
       this.watch(DATABASE_ALARMS, props.database, props);
     }
@@ -115,7 +130,38 @@ export class PlatformMonitoring extends Construct {
         database: props.database?.instance,
         alarms: this.alarms,
       });
+      if (hasuraLogs) {
+        this.dashboard.dashboard.addWidgets(new cloudwatch.GraphWidget({
+          title: 'Hasura operations, errors and slow operations (from its http-log)',
+          left: [hasuraLogs.operations, hasuraLogs.errors, hasuraLogs.slowOperations],
+          width: 24,
+          height: 6,
+          leftYAxis: { min: 0, label: 'count', showUnits: false },
+        }));
+      }
     }
+  }
+
+  /**
+   * Metric filters on Hasura's log group, in a namespace of the platform's own: operations, errors, and
+   * operations slower than the execution-time threshold. Each is a custom metric.
+   */
+  private hasuraLogMetrics(logGroup: logs.ILogGroup, props: PlatformMonitoringProps): HasuraLogMetrics {
+    const scope = new Construct(this, 'HasuraLogMetrics');
+    const slowSeconds = thresholdOption(HASURA_LOG_ALARMS.find((entry) => entry.option === 'hasuraExecutionTimeP99')!, props);
+    const count = (id: string, filterPattern: logs.IFilterPattern, label: string) => new logs.MetricFilter(scope, id, {
+      logGroup,
+      filterPattern,
+      metricNamespace: `${this.platformName}/Hasura`,
+      metricName: id,
+      metricValue: '1',
+      unit: cloudwatch.Unit.COUNT,
+    }).metric({ statistic: 'Sum', period: Duration.minutes(5), label });
+    return {
+      operations: count('Operations', HASURA_LOG_PATTERNS.operations(), 'Operations'),
+      errors: count('Errors', HASURA_LOG_PATTERNS.errors(), 'Errors'),
+      slowOperations: count('SlowOperations', HASURA_LOG_PATTERNS.slowerThan(slowSeconds), `Slower than ${slowSeconds} s`),
+    };
   }
 
   /**

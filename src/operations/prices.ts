@@ -40,27 +40,38 @@ export const PRICES = {
   valkeyServerlessMinimumGb: 0.1,
   /** ElastiCache Serverless for Valkey: per million ElastiCache Processing Units (a read or write of up to 1 KB). */
   valkeyEcpuMillion: 0.0023,
+  /** X-Ray traces recorded, per million (the first 100,000 a month are free). */
+  xrayTracesMillion: 5.00,
+  /**
+   * Performance Insights history beyond the free 7 days, per vCPU: the first month, then each further
+   * month (kept at the same price by CloudWatch Database Insights' Standard mode). These are
+   * ap-northeast-1 list prices, the only ones recorded; us-east-1's were not available, so the model
+   * prices long retention with them and says so on the line.
+   */
+  performanceInsightsVcpuMonth: 1.7561,
+  performanceInsightsExtraMonthVcpu: 0.0739,
 } as const;
 
 /** ECPUs a page request costs the shared cache: a read of the page entry and of the tag index (assumed). */
 export const CACHE_ECPUS_PER_REQUEST = 2;
 
-/** A database instance class: its single-AZ hourly price for PostgreSQL. */
+/** A database instance class: its single-AZ hourly price for PostgreSQL, and its vCPUs (Performance Insights bills per vCPU). */
 export interface DatabaseClassFacts {
   readonly hourlyUsd: number;
+  readonly vcpus: number;
 }
 
 /** RDS for PostgreSQL instance classes the model knows, single-AZ (Multi-AZ costs twice as much). */
 export const DATABASE_CLASSES: ReadonlyMap<string, DatabaseClassFacts> = new Map([
-  ['t3.micro', { hourlyUsd: 0.018 }],
-  ['t3.small', { hourlyUsd: 0.036 }],
-  ['t3.medium', { hourlyUsd: 0.072 }],
-  ['t4g.micro', { hourlyUsd: 0.016 }],
-  ['t4g.small', { hourlyUsd: 0.032 }],
-  ['t4g.medium', { hourlyUsd: 0.065 }],
-  ['m6g.large', { hourlyUsd: 0.152 }],
-  ['m7g.large', { hourlyUsd: 0.168 }],
-  ['r6g.large', { hourlyUsd: 0.225 }],
+  ['t3.micro', { hourlyUsd: 0.018, vcpus: 2 }],
+  ['t3.small', { hourlyUsd: 0.036, vcpus: 2 }],
+  ['t3.medium', { hourlyUsd: 0.072, vcpus: 2 }],
+  ['t4g.micro', { hourlyUsd: 0.016, vcpus: 2 }],
+  ['t4g.small', { hourlyUsd: 0.032, vcpus: 2 }],
+  ['t4g.medium', { hourlyUsd: 0.065, vcpus: 2 }],
+  ['m6g.large', { hourlyUsd: 0.152, vcpus: 2 }],
+  ['m7g.large', { hourlyUsd: 0.168, vcpus: 2 }],
+  ['r6g.large', { hourlyUsd: 0.225, vcpus: 2 }],
 ] as const);
 
 /** EC2 instance types the model knows (Linux, on demand), for NAT instances: their hourly price. */

@@ -38,6 +38,16 @@ export interface ContainerServiceSpec {
   readonly fargateSpot?: boolean;
   /** Let operators reach the containers with ECS Exec. */
   readonly enableExecuteCommand?: boolean;
+  /** Containers that run beside the service's own in every task; their memory comes out of its share. */
+  readonly sidecars?: ContainerSidecar[];
+}
+
+/** A container that runs beside a service's own in each task, such as a telemetry collector. */
+export interface ContainerSidecar {
+  /** The sidecar's hard memory limit, taken from the task's memory. */
+  readonly memoryLimitMiB: number;
+  /** Adds the sidecar to the task definition; it logs to the service's log group under a prefix of its own. */
+  readonly addTo: (taskDefinition: ecs.TaskDefinition, logGroup: logs.ILogGroup) => void;
 }
 
 /** The parts of a running container service. */
@@ -184,11 +194,14 @@ export function createContainerService(scope: Construct, spec: ContainerServiceS
     },
   });
 
+  const sidecars = spec.sidecars ?? [];
   const container = taskDefinition.addContainer(spec.containerName, {
     image: spec.image,
     essential: true,
-    // A hard limit: the task's memory, less what ECS's Service Connect proxy in the same task needs.
-    memoryLimitMiB: taskMemoryMiB - (namespace ? SERVICE_CONNECT_PROXY_MIB : 0),
+    // A hard limit: the task's memory, less what ECS's Service Connect proxy in the same task needs and
+    // what the sidecars may use, so that together they fit the task.
+    memoryLimitMiB: taskMemoryMiB - (namespace ? SERVICE_CONNECT_PROXY_MIB : 0)
+      - sidecars.reduce((sum, sidecar) => sum + sidecar.memoryLimitMiB, 0),
     portMappings: [{ containerPort: spec.containerPort, name: spec.containerName }],
     environment: { ...options.environment, ...spec.environment },
     secrets: { ...options.secrets, ...spec.secrets },
@@ -198,6 +211,7 @@ export function createContainerService(scope: Construct, spec: ContainerServiceS
     healthCheck: spec.healthCheck,
     logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'ecs' }),
   });
+  sidecars.forEach((sidecar) => sidecar.addTo(taskDefinition, logGroup));
 
   const securityGroup = new ec2.SecurityGroup(scope, 'SecurityGroup', {
     vpc: props.cluster.vpc,

@@ -5,8 +5,9 @@ import { exampleNames } from '../../examples/synth-all';
 import { exampleTemplate, synthesizedExample } from '../examples/helpers';
 import { synthPlatform } from '../util';
 import {
-  contractBreaches, platformNameOf, customResourcesFitLimits, databaseRoleHandlerReaches, fixedNamesCarryPlatformName, hasuraLogsInAsItsRole,
-  nothingPullsAnonymouslyFromDockerHub, oneEngine, orderingIsExplicit, publishersMayPublish, tasksReadTheirSecrets,
+  contractBreaches, platformNameOf, containersFitTheirTask, customResourcesFitLimits, databaseRoleHandlerReaches, fixedNamesCarryPlatformName,
+  hasuraLogsInAsItsRole, hasuraMetricsReadHasuraLogs, nothingPullsAnonymouslyFromDockerHub, oneEngine, orderingIsExplicit, publishersMayPublish,
+  tasksReadTheirSecrets, tracesReachXRay,
 } from './contracts';
 
 /** Names derived from a name the user chose: the database's own log groups, named after its identifier. */
@@ -84,6 +85,71 @@ describe('each check catches its breach', () => {
   test('a real platform given a Docker Hub image of its own breaches it', () => {
     const { template } = synthPlatform({ hasura: { image: ecs.ContainerImage.fromRegistry('hasura/graphql-engine:v2.51.3') } });
     expect(nothingPullsAnonymouslyFromDockerHub(template.toJSON().Resources)).toHaveLength(1);
+  });
+
+  test('a real platform whose trace collector comes from Docker Hub breaches it too', () => {
+    const { template } = synthPlatform({
+      nextjs: { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/example/web:1'), tracing: { collectorImage: ecs.ContainerImage.fromRegistry('amazon/aws-otel-collector:v0.50.0') } },
+      hasura: { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/example/hasura:v2.51.3') },
+    });
+    expect(nothingPullsAnonymouslyFromDockerHub(template.toJSON().Resources)).toEqual([
+      expect.stringMatching(/\/otel-collector pulls amazon\/aws-otel-collector:v0\.50\.0 from Docker Hub without credentials$/),
+    ]);
+  });
+
+  describe('traces reach X-Ray', () => {
+    const config = (port: number, exporter = 'awsxray') => JSON.stringify({
+      receivers: { otlp: { protocols: { http: { endpoint: `127.0.0.1:${port}` } } } },
+      exporters: { [exporter]: {} },
+      service: { pipelines: { traces: { receivers: ['otlp'], exporters: [exporter] } } },
+    });
+    const task = (endpoint: string, collector: { [key: string]: any }) => ({
+      Type: 'AWS::ECS::TaskDefinition',
+      Properties: {
+        TaskRoleArn: { 'Fn::GetAtt': ['Role', 'Arn'] },
+        ContainerDefinitions: [
+          { Name: 'web', Essential: true, Environment: [{ Name: 'OTEL_EXPORTER_OTLP_ENDPOINT', Value: endpoint }] },
+          { Name: 'collector', Essential: false, Environment: [{ Name: 'AOT_CONFIG_CONTENT', Value: config(4318) }], ...collector },
+        ],
+      },
+    });
+    const policy = (action: string) => ({ Type: 'AWS::IAM::Policy', Properties: { Roles: [{ Ref: 'Role' }], PolicyDocument: { Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }] } } });
+
+    test('kept: loopback endpoint, a collector on its port, not essential, a role that may put segments', () => {
+      expect(tracesReachXRay({ T: task('http://127.0.0.1:4318', {}), P: policy('xray:PutTraceSegments') })).toEqual([]);
+    });
+
+    test('an endpoint outside the task, a port no collector receives on, an essential collector, a role without the action', () => {
+      expect(tracesReachXRay({ T: task('http://collector.internal:4318', {}), P: policy('xray:PutTraceSegments') }))
+        .toEqual(['T/web exports traces to collector.internal:4318, which is not the task\'s loopback']);
+      expect(tracesReachXRay({ T: task('http://127.0.0.1:4317', {}), P: policy('xray:PutTraceSegments') }))
+        .toEqual(['T/web exports traces to port 4317, where no collector in its task receives OTLP/HTTP']);
+      expect(tracesReachXRay({ T: task('http://127.0.0.1:4318', { Essential: true }), P: policy('xray:PutTraceSegments') }))
+        .toEqual(['T/collector is essential: its exit would stop the task']);
+      expect(tracesReachXRay({ T: task('http://127.0.0.1:4318', {}), P: policy('xray:GetSamplingRules') }))
+        .toEqual(['T\'s task role Role may not call xray:PutTraceSegments, so its collector cannot send traces']);
+    });
+
+    test('the traced example keeps it: hasura-blog-https', () => {
+      const resources = synthesizedExample('hasura-blog-https').template.Resources;
+      expect(Object.values<any>(resources).filter((r) => JSON.stringify(r).includes('OTEL_EXPORTER_OTLP_ENDPOINT'))).toHaveLength(1);
+      expect(tracesReachXRay(resources)).toEqual([]);
+    });
+  });
+
+  test('containers whose memory exceeds what their task leaves them, the Service Connect proxy counted', () => {
+    const task = (memories: number[]) => ({ Type: 'AWS::ECS::TaskDefinition', Properties: { Memory: '1024', ContainerDefinitions: memories.map((Memory) => ({ Memory })) } });
+    const service = { Type: 'AWS::ECS::Service', Properties: { TaskDefinition: { Ref: 'T' }, ServiceConnectConfiguration: { Enabled: true } } };
+    expect(containersFitTheirTask({ T: task([832, 128]), S: service })).toEqual([]);
+    expect(containersFitTheirTask({ T: task([960, 128]), S: service })).toEqual(['T\'s containers may use 1088 MiB, more than the 960 MiB its task leaves them']);
+    expect(containersFitTheirTask({ T: task([960, 64]) })).toEqual([]);
+  });
+
+  test('a metric filter over Hasura\'s http-log that reads another log group', () => {
+    const group = (name: string) => ({ Type: 'AWS::Logs::LogGroup', Properties: { LogGroupName: name } });
+    const filter = (groupId: string) => ({ Type: 'AWS::Logs::MetricFilter', Properties: { FilterPattern: '{ $.type = "http-log" }', LogGroupName: { Ref: groupId } } });
+    const resources = { Hasura: group('/ecs/shop/hasura'), Web: group('/ecs/shop/nextjs'), Good: filter('Hasura'), Bad: filter('Web') };
+    expect(hasuraMetricsReadHasuraLogs(resources, 'shop')).toEqual(['Bad reads Hasura\'s http-log from {"Ref":"Web"}, not from Hasura\'s log group']);
   });
 
   test('a fixed name without the platform name, which a second platform in the account would collide with', () => {

@@ -1,5 +1,7 @@
 // The contracts AWS enforces between the services of a platform, checked on a synthesized template.
 // Each check names what AWS requires; a broken contract is a deploy or an outage that no shape test sees.
+import { parse } from 'yaml';
+
 type Resources = { [logicalId: string]: any };
 
 /** What a check found wrong, one line each; empty when the contract holds. */
@@ -277,6 +279,73 @@ export function hasuraLogsInAsItsRole(resources: Resources): Breaches {
   return breaches;
 }
 
+/** A template value as text, references shown as `<LogicalId>`: enough to read a configuration that names resources. */
+function asText(value: any): string {
+  if (typeof value === 'string') {
+    return value;
+  }
+  if (value?.['Fn::Join']) {
+    return value['Fn::Join'][1].map(asText).join(value['Fn::Join'][0]);
+  }
+  return `<${value?.Ref ?? value?.['Fn::GetAtt']?.join('.') ?? JSON.stringify(value)}>`;
+}
+
+/** A container's plain environment as a name -> value map. */
+function environmentOf(container: any): { [name: string]: any } {
+  return Object.fromEntries((container.Environment ?? []).map((e: any) => [e.Name, e.Value]));
+}
+
+/** Whether `statement` allows `action` on every resource. */
+function allowsEverywhere(statement: any, action: string): boolean {
+  return statement.Effect === 'Allow' && asArray<string>(statement.Action).includes(action) && asArray(statement.Resource).includes('*');
+}
+
+/**
+ * A server that exports traces reaches a collector that reaches X-Ray. Containers of one awsvpc task
+ * share its network namespace, so the server's OTLP endpoint must be a loopback address and a port that
+ * a collector in the same task receives OTLP/HTTP on (Amazon ECS Developer Guide, "awsvpc network
+ * mode"). The collector exports to X-Ray with the task role, which needs xray:PutTraceSegments, an
+ * action without resource-level permissions. A collector that is essential would stop the whole task,
+ * and so the site, when it exits.
+ */
+export function tracesReachXRay(resources: Resources): Breaches {
+  const breaches: Breaches = [];
+  for (const [taskId, task] of ofType(resources, 'AWS::ECS::TaskDefinition')) {
+    const containers: any[] = task.Properties.ContainerDefinitions;
+    const collectors = containers.filter((c) => environmentOf(c).AOT_CONFIG_CONTENT !== undefined)
+      .map((c) => ({ container: c, config: parse(asText(environmentOf(c).AOT_CONFIG_CONTENT)) }));
+    for (const server of containers.filter((c) => environmentOf(c).OTEL_EXPORTER_OTLP_ENDPOINT !== undefined)) {
+      const endpoint = new URL(asText(environmentOf(server).OTEL_EXPORTER_OTLP_ENDPOINT));
+      if (!['127.0.0.1', 'localhost', '[::1]'].includes(endpoint.hostname)) {
+        breaches.push(`${taskId}/${server.Name} exports traces to ${endpoint.host}, which is not the task's loopback`);
+      }
+      const receiving = collectors.filter(({ config }) => String(config?.receivers?.otlp?.protocols?.http?.endpoint ?? '')
+        .endsWith(`:${endpoint.port}`));
+      if (receiving.length === 0) {
+        breaches.push(`${taskId}/${server.Name} exports traces to port ${endpoint.port}, where no collector in its task receives OTLP/HTTP`);
+      }
+      for (const { container, config } of receiving) {
+        if (container.Essential !== false) {
+          breaches.push(`${taskId}/${container.Name} is essential: its exit would stop the task`);
+        }
+        if (!(config?.service?.pipelines?.traces?.exporters ?? []).includes('awsxray')) {
+          breaches.push(`${taskId}/${container.Name} does not export traces to X-Ray`);
+        }
+      }
+    }
+    if (collectors.some(({ config }) => JSON.stringify(config?.exporters ?? {}).includes('awsxray'))) {
+      const roleId = task.Properties.TaskRoleArn?.['Fn::GetAtt']?.[0];
+      const statements = ofType(resources, 'AWS::IAM::Policy')
+        .filter(([, p]) => asArray(p.Properties.Roles).some((role: any) => role.Ref === roleId))
+        .flatMap(([, p]) => asArray(p.Properties.PolicyDocument.Statement));
+      if (!statements.some((statement: any) => allowsEverywhere(statement, 'xray:PutTraceSegments'))) {
+        breaches.push(`${taskId}'s task role ${roleId} may not call xray:PutTraceSegments, so its collector cannot send traces`);
+      }
+    }
+  }
+  return breaches;
+}
+
 /**
  * The database role's handler reaches what it needs: it runs in the VPC, the database's security
  * group admits it on the database port and its own lets it out to the database and to HTTPS (Secrets
@@ -330,6 +399,38 @@ export function databaseRoleHandlerReaches(resources: Resources): Breaches {
   return breaches;
 }
 
+/**
+ * The containers of a Fargate task fit its memory: the sum of their hard limits must not exceed the
+ * task's memory (Amazon ECS Developer Guide, "Task definition parameters", memory), and a task that
+ * joins Service Connect also holds its proxy, for which AWS recommends 64 MiB.
+ */
+export function containersFitTheirTask(resources: Resources): Breaches {
+  const breaches: Breaches = [];
+  for (const [taskId, task] of ofType(resources, 'AWS::ECS::TaskDefinition')) {
+    const withProxy = ofType(resources, 'AWS::ECS::Service').some(([, service]) =>
+      service.Properties.TaskDefinition?.Ref === taskId && service.Properties.ServiceConnectConfiguration !== undefined);
+    const limits = task.Properties.ContainerDefinitions.reduce((sum: number, c: any) => sum + Number(c.Memory ?? 0), 0);
+    const available = Number(task.Properties.Memory) - (withProxy ? 64 : 0);
+    if (limits > available) {
+      breaches.push(`${taskId}'s containers may use ${limits} MiB, more than the ${available} MiB its task leaves them`);
+    }
+  }
+  return breaches;
+}
+
+/**
+ * Hasura's metrics are read from Hasura's own logs: every metric filter over `http-log` lines filters
+ * the log group the Hasura containers write to, `/ecs/<platformName>/hasura`.
+ */
+export function hasuraMetricsReadHasuraLogs(resources: Resources, platformName: string): Breaches {
+  const hasuraGroup = Object.entries(resources).find(([, r]) => r.Type === 'AWS::Logs::LogGroup'
+    && r.Properties.LogGroupName === `/ecs/${platformName}/hasura`)?.[0];
+  return ofType(resources, 'AWS::Logs::MetricFilter')
+    .filter(([, filter]) => String(filter.Properties.FilterPattern).includes('"http-log"'))
+    .filter(([, filter]) => hasuraGroup === undefined || filter.Properties.LogGroupName?.Ref !== hasuraGroup)
+    .map(([id, filter]) => `${id} reads Hasura's http-log from ${JSON.stringify(filter.Properties.LogGroupName)}, not from Hasura's log group`);
+}
+
 /** Every contract above, for a platform named `platformName`. */
 export function contractBreaches(template: { Resources: Resources }, platformName: string, exemptNames: RegExp[] = []): Breaches {
   const resources = template.Resources;
@@ -343,6 +444,9 @@ export function contractBreaches(template: { Resources: Resources }, platformNam
     ...orderingIsExplicit(resources),
     ...hasuraLogsInAsItsRole(resources),
     ...databaseRoleHandlerReaches(resources),
+    ...tracesReachXRay(resources),
+    ...containersFitTheirTask(resources),
+    ...hasuraMetricsReadHasuraLogs(resources, platformName),
   ];
 }
 

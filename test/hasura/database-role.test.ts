@@ -12,8 +12,8 @@ import { Client } from 'pg';
 import { writeProject, removeProjects } from './fixtures';
 import { HasuraDatabaseRole, HasuraProject, HasuraProjectDeployment, HasuraService, PlatformDatabase } from '../../src';
 import { DatabaseRoleEvent, DatabaseRoleProperties, SETTINGS_VARIABLE } from '../../src/hasura/database-role-events';
-import { handler } from '../../src/hasura/database-role.lambda';
 import { reconcileHasuraRole, scramSha256Verifier } from '../../src/hasura/database-role-sql';
+import { handler } from '../../src/hasura/database-role.lambda';
 import { testStack } from '../util';
 
 jest.mock('pg');
@@ -64,7 +64,11 @@ describe('the handler', () => {
     await expect(handler(event('Create'))).resolves.toEqual({ PhysicalResourceId: 'hasura' });
     expect(MockClient).toHaveBeenCalledTimes(1);
     expect(MockClient.mock.calls[0][0]).toEqual(expect.objectContaining({
-      host: PROPERTIES.Host, port: 5432, database: 'hasura', user: 'postgres', password: 'master-password',
+      host: PROPERTIES.Host,
+      port: 5432,
+      database: 'hasura',
+      user: 'postgres',
+      password: 'master-password',
       ssl: { ca: rdsAuthorities, rejectUnauthorized: true },
     }));
     expect(reconcile).toHaveBeenCalledWith(connection(), { roleName: 'hasura', password: 'role-password', connectionLimit: 76, databaseName: 'hasura' });

@@ -14,8 +14,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { Client } from 'pg';
 import { startTlsPostgres, TlsPostgres } from './postgres-server';
 import { DatabaseRoleProperties } from '../../src/hasura/database-role-events';
-import { handler } from '../../src/hasura/database-role.lambda';
 import { HasuraRoleSpec, reconcileHasuraRole } from '../../src/hasura/database-role-sql';
+import { handler } from '../../src/hasura/database-role.lambda';
 
 // The handler trusts only the certificate authorities of Amazon RDS; here the test server's own
 // certificate stands for them, as its address stands for the database's endpoint.
@@ -37,7 +37,11 @@ let firstRun: string[];
 /** Connects over TLS, verifying the server's certificate. */
 async function connect(user: string, password: string, database: string = DATABASE): Promise<Client> {
   const client = new Client({
-    host: server.host, port: server.port, user, password, database,
+    host: server.host,
+    port: server.port,
+    user,
+    password,
+    database,
     ssl: { ca: fs.readFileSync(server.certFile, 'utf8'), rejectUnauthorized: true },
   });
   await client.connect();

@@ -2,6 +2,7 @@
 // held against the synthesized templates so the model and the bill cannot drift apart.
 import * as fs from 'fs';
 import * as path from 'path';
+import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { productionProps } from '../../examples/hasura-blog-prod/main';
@@ -50,8 +51,9 @@ test('the production configuration is modeled line by line at list prices', () =
     ['KMS', 1],
     ['CloudWatch', 15.6], // Container Insights: 2 services x 26 metrics x 0.30
     ['CloudWatch', 2.5], // 5 GB x 0.50
+    ['CloudWatch', 0.21], // Enhanced Monitoring every 60 s: 43,800 samples x 10 KB = 0.42 GB x 0.50
   ]);
-  expect(estimate.totalMonthlyUsd).toBe(212.49);
+  expect(estimate.totalMonthlyUsd).toBe(212.7);
   expect(estimate.region).toBe('us-east-1');
   expect(estimate.pricesAsOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   expect(estimate.assumptions.join(' ')).toContain('20 GB');
@@ -108,6 +110,42 @@ test('an autoscaled service is modeled at its floor', () => {
   expect(inventory.services[0]).toMatchObject({ name: 'hasura', taskCount: 3 });
 });
 
+test('Performance Insights: its 7 days are free, longer history is priced per vCPU of each copy, from the template', () => {
+  const on = inventoryOf({ ...productionProps(), database: { ...productionProps().database, performanceInsights: true } });
+  expect(on.database.performanceInsightsRetentionDays).toBe(7);
+  expect(lines(on, 'RDS').map((item) => [item.description, item.monthlyUsd])[2]).toEqual(['Performance Insights, 7 days of history (free)', 0]);
+  const threeMonths = { ...on, database: { ...on.database, performanceInsightsRetentionDays: 93, multiAz: true } };
+  // 2 vCPUs x 2 copies x (1.7561 + 2 x 0.0739)
+  expect(lines(threeMonths, 'RDS')[2].monthlyUsd).toBe(7.62);
+  expect(lines({ ...on, database: { ...on.database, performanceInsightsRetentionDays: 731 } }, 'RDS')[2].description).toContain('24 month(s)');
+  expect(production().database.performanceInsightsRetentionDays).toBeUndefined();
+});
+
+test('Enhanced Monitoring is priced as the log data its interval writes; off costs nothing', () => {
+  const every = (seconds: number) => {
+    const database = { ...productionProps().database, enhancedMonitoringInterval: Duration.seconds(seconds) };
+    const props = inventoryOf({ ...productionProps(), database });
+    return lines(props, 'CloudWatch').filter((item) => item.description.startsWith('Enhanced Monitoring')).map((item) => item.monthlyUsd);
+  };
+  expect(every(60)).toEqual([0.21]);
+  expect(every(1)).toEqual([12.53]); // 2,628,000 samples x 10 KB = 25.06 GB x 0.50
+  expect(every(0)).toEqual([]);
+});
+
+test('traces are priced per trace X-Ray records: the sampling ratio of the traced service, of the requests assumed', () => {
+  const inventory = revived(synthesizedExample('hasura-blog-https').stackInventories['hasura-blog-https']);
+  expect(inventory.traceSamplingRatio).toBe(0.05);
+  expect(lines({ ...inventory, assumptions: { requestsMillions: 10 } }, 'X-Ray').map((item) => item.monthlyUsd)).toEqual([2.5]); // 0.5 million x 5.00
+  expect(production().traceSamplingRatio).toBe(0);
+  expect(lines(production(), 'X-Ray')).toEqual([]);
+});
+
+test('metric filters are priced as custom metrics: the Hasura log metrics of the monitoring', () => {
+  const inventory = inventoryOf({ ...productionProps(), monitoring: {} });
+  expect(inventory.logMetrics).toBe(3);
+  expect(lines(inventory, 'CloudWatch').find((item) => item.description.includes('metric filters'))!.monthlyUsd).toBe(0.9);
+});
+
 test('Container Insights is priced per service, and not at all when it is off', () => {
   expect(production().containerInsightsMetrics).toBe(52);
   expect(inventoryOf({ ...productionProps(), containerInsights: false }).containerInsightsMetrics).toBe(0);
@@ -149,6 +187,11 @@ describe('bad input names the prop', () => {
     ['instances[0].instanceType', { ...production(), instances: [{ instanceType: new ec2.InstanceType('c5.large'), rootVolumeGiB: 8 }] }],
     ['assumptions.fargateSpotDiscountPercent', { ...production(), assumptions: { fargateSpotDiscountPercent: 100 } }],
     ['assumptions.natDataProcessedGb', { ...production(), assumptions: { natDataProcessedGb: -5 } }],
+    ['database.performanceInsightsRetentionDays', { ...production(), database: { ...production().database, performanceInsightsRetentionDays: 30 } }],
+    ['database.enhancedMonitoringIntervalSeconds', { ...production(), database: { ...production().database, enhancedMonitoringIntervalSeconds: 20 } }],
+    ['logMetrics', { ...production(), logMetrics: 1.5 }],
+    ['traceSamplingRatio', { ...production(), traceSamplingRatio: 2 }],
+    ['assumptions.enhancedMonitoringSampleKb', { ...production(), assumptions: { enhancedMonitoringSampleKb: -1 } }],
   ])('%s', (prop, props) => {
     expect(() => PlatformCostModel.estimate(props as PlatformCostModelProps)).toThrow(`Invalid ${prop}:`);
   });

@@ -23,9 +23,9 @@ function alarm(template: Template, suffix: string): { [key: string]: any } {
 describe('monitoring on, defaults', () => {
   const { stack, platform, template } = synthPlatform({ platformName: 'blog', monitoring: { alarmEmails: ['ops@example.com'] } });
 
-  test('18 alarms, each named after the platform and notifying the topic on alarm and on OK', () => {
+  test('20 alarms, each named after the platform and notifying the topic on alarm and on OK', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(18);
+    expect(alarms).toHaveLength(20);
     const topic = stack.resolve(platform.monitoring!.topic.topicArn);
     for (const { Properties: p } of alarms) {
       expect(p.AlarmName).toMatch(/^blog-/);
@@ -47,6 +47,9 @@ describe('monitoring on, defaults', () => {
     ['nextjs-memory', 80, 'GreaterThanThreshold', 3, 'notBreaching'],
     ['hasura-running-tasks', 2, 'LessThanThreshold', 5, 'breaching'],
     ['nextjs-running-tasks', 2, 'LessThanThreshold', 5, 'breaching'],
+    // Hasura's own view, from its logs: errors in percent of operations, and operations over 1 s in percent.
+    ['hasura-errors', 5, 'GreaterThanThreshold', 3, 'notBreaching'],
+    ['hasura-execution-time-p99', 1, 'GreaterThanThreshold', 3, 'notBreaching'],
     // The database alarms keep their state through the gaps of a reboot or failover ("ignore").
     ['database-cpu', 80, 'GreaterThanThreshold', 3, 'ignore'],
     ['database-cpu-credits', 30, 'LessThanThreshold', 3, 'ignore'],
@@ -68,6 +71,20 @@ describe('monitoring on, defaults', () => {
     expect(alarm(template, 'nextjs-latency-p99')).toMatchObject({ MetricName: 'TargetResponseTime', ExtendedStatistic: 'p99' });
     expect(alarm(template, 'hasura-running-tasks')).toMatchObject({ Namespace: 'ECS/ContainerInsights', MetricName: 'RunningTaskCount', Statistic: 'Minimum' });
     expect(alarm(template, 'database-cpu-credits')).toMatchObject({ Namespace: 'AWS/RDS', MetricName: 'CPUCreditBalance' });
+  });
+
+  test('Hasura\'s alarms watch shares of the operations its log records, counted by filters on its own log group', () => {
+    const logGroup = stack.resolve(platform.hasura.logGroup.logGroupName);
+    const filters = Object.values(template.findResources('AWS::Logs::MetricFilter')).map((f: any) => f.Properties);
+    expect(filters.map((f) => f.LogGroupName)).toEqual([logGroup, logGroup, logGroup]);
+    expect(filters.map((f) => f.MetricTransformations[0])).toEqual(['Operations', 'Errors', 'SlowOperations']
+      .map((name) => ({ MetricName: name, MetricNamespace: 'blog/Hasura', MetricValue: '1', Unit: 'Count' })));
+    for (const [suffix, part] of [['hasura-errors', 'Errors'], ['hasura-execution-time-p99', 'SlowOperations']]) {
+      const metrics = alarm(template, suffix).Metrics;
+      expect(metrics.find((m: any) => m.Expression).Expression).toBe('100 * FILL(part, 0) / FILL(whole, 1)');
+      expect(Object.fromEntries(metrics.filter((m: any) => m.MetricStat).map((m: any) => [m.Id, m.MetricStat.Metric.MetricName])))
+        .toEqual({ part, whole: 'Operations' });
+    }
   });
 
   test('the topic is encrypted with the platform key, TLS-only, with the e-mail subscription', () => {
@@ -95,7 +112,7 @@ describe('monitoring on, defaults', () => {
   test('a dashboard named after the platform shows requests, latency, errors, services and the database', () => {
     const body = JSON.stringify(stack.resolve(Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0].Properties.DashboardBody));
     for (const title of ['Requests', 'Latency', 'Errors (5xx)', 'Service CPU', 'Service memory', 'Running tasks',
-      'Database CPU', 'Database connections', 'Database free storage', 'Database freeable memory']) {
+      'Database CPU', 'Database connections', 'Database free storage', 'Database freeable memory', 'Hasura operations, errors and slow operations']) {
       expect(body).toContain(title);
     }
     template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'blog' });
@@ -111,6 +128,8 @@ test('thresholds are props', () => {
       serviceCpuPercent: 70,
       databaseFreeStoragePercent: 20,
       databaseConnectionsPercent: 50,
+      hasuraErrorPercent: 10,
+      hasuraExecutionTimeP99: Duration.millis(500),
       dashboard: false,
     },
     database: { allocatedStorageGiB: 50, maxAllocatedStorageGiB: 100, instanceType: new ec2.InstanceType('m6g.large') },
@@ -120,6 +139,11 @@ test('thresholds are props', () => {
   expect(alarm(template, 'nextjs-cpu').Threshold).toBe(70);
   expect(alarm(template, 'database-free-storage').Threshold).toBe(10 * 1024 ** 3); // 20% of the 50 GiB allocated
   expect(alarm(template, 'database-freeable-memory').Threshold).toBe(Math.round(0.8 * 1024 ** 3));
+  expect(alarm(template, 'hasura-errors').Threshold).toBe(10);
+  // The option says which operations are slow; more than 1% of them slow is a p99 above it.
+  expect(alarm(template, 'hasura-execution-time-p99').Threshold).toBe(1);
+  expect(Object.values(template.findResources('AWS::Logs::MetricFilter')).map((f: any) => f.Properties.FilterPattern))
+    .toContain('{ ($.type = "http-log") && ($.detail.operation.query_execution_time > 0.5) }');
   // Not burstable: no credit alarm.
   expect(Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: 'blog-database-cpu-credits' } }))).toHaveLength(0);
   template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
@@ -159,6 +183,8 @@ describe('bad input names the prop', () => {
     ['monitoring.unhealthyTargets', { unhealthyTargets: 0.5 }],
     ['monitoring.databaseCpuCreditBalance', { databaseCpuCreditBalance: -1 }],
     ['monitoring.targetResponseTimeP99', { targetResponseTimeP99: Duration.minutes(5) }],
+    ['monitoring.hasuraErrorPercent', { hasuraErrorPercent: 0 }],
+    ['monitoring.hasuraExecutionTimeP99', { hasuraExecutionTimeP99: Duration.seconds(0) }],
   ])('%s', (prop, monitoring) => {
     expect(() => synthPlatform({ monitoring })).toThrow(`Invalid ${prop}:`);
   });
@@ -201,7 +227,8 @@ test('hasura-blog-https watches every part of the request path, with a dashboard
   const template = Template.fromJSON(exampleTemplate('hasura-blog-https'));
   const names = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties.AlarmName).sort();
   expect(names).toEqual(['database-connections', 'database-cpu', 'database-cpu-credits', 'database-free-storage', 'database-freeable-memory',
-    'hasura-5xx', 'hasura-cpu', 'hasura-events-cpu', 'hasura-events-memory', 'hasura-events-running-tasks', 'hasura-latency-p99', 'hasura-memory', 'hasura-running-tasks', 'hasura-unhealthy-targets',
+    'hasura-5xx', 'hasura-cpu', 'hasura-errors', 'hasura-events-cpu', 'hasura-events-memory', 'hasura-events-running-tasks',
+    'hasura-execution-time-p99', 'hasura-latency-p99', 'hasura-memory', 'hasura-running-tasks', 'hasura-unhealthy-targets',
     'load-balancer-5xx', 'nextjs-5xx', 'nextjs-cpu', 'nextjs-latency-p99', 'nextjs-memory', 'nextjs-running-tasks',
     'nextjs-unhealthy-targets'].map((suffix) => `hasura-blog-${suffix}`));
   template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
