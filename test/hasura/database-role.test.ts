@@ -136,6 +136,7 @@ describe('the password verifier', () => {
     expect(hmac(serverKey).toString('base64')).toBe('6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=');
     // The server recovers the client key from the proof and checks it against the stored key.
     const proof = Buffer.from('dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=', 'base64');
+    // eslint-disable-next-line no-bitwise -- SCRAM (RFC 5802): ClientKey = ClientProof XOR ClientSignature
     const clientKey = Buffer.from(proof.map((byte, i) => byte ^ hmac(storedKey)[i]));
     expect(createHash('sha256').update(clientKey).digest()).toEqual(storedKey);
   });
