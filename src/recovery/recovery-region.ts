@@ -71,6 +71,8 @@ export interface PlatformRecoveryRegionProps {
  * recovery" section is the failover runbook.
  */
 export class PlatformRecoveryRegion extends Construct {
+  /** The `platformName` of the platform this region recovers. */
+  public readonly platformName: string;
   /** The key that encrypts the vault (and the replica, its logs and its alarm topic), in this region. */
   public readonly encryptionKey: kms.Key;
   /** The vault the platform's backups are copied into. */
@@ -84,6 +86,7 @@ export class PlatformRecoveryRegion extends Construct {
 
   constructor(scope: Construct, id: string, props: PlatformRecoveryRegionProps) {
     super(scope, id);
+    this.platformName = props.platformName;
     const stack = Stack.of(this);
     const region = stack.region;
     if (Token.isUnresolved(region)) {
