@@ -297,7 +297,7 @@ export function backupCopiesLand(platform: Resources, recovery: Resources, recov
     for (const rule of plan.Properties.BackupPlan.BackupPlanRule) {
       for (const copy of rule.CopyActions ?? []) {
         const arn = flatten(copy.DestinationBackupVaultArn);
-        const match = /:backup:([a-z0-9-]+):[^:]+:backup-vault:(.+)$/.exec(arn);
+        const match = /:backup:([a-z0-9-]+):.*:backup-vault:([^:]+)$/.exec(arn);
         const [id, vault] = (match && match[1] === recoveryRegion && vaults.get(match[2])) || [];
         if (!vault) {
           breaches.push(`${planId} copies to ${arn}, which is no vault of the recovery region ${recoveryRegion}`);
