@@ -2,17 +2,19 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack, Stage } from 'aws-cdk-lib';
-import { HasuraNextjsPlatform } from '../src';
+import { HasuraNextjsPlatform, PlatformCostModel, PlatformRecoveryRegion } from '../src';
 import { exampleApp } from './example-app';
 
 interface ExampleModule {
   createStack(app: App): Stack;
 }
 
-/** The modeled monthly cost of one stack's platform, in whole US dollars. */
+/** The modeled monthly cost of one stack's platform, or of the recovery region it adds, in whole US dollars. */
 export interface PlatformCost {
   /** The stack's path under the example's stack, e.g. `Dev/HasuraBlog`; empty for the example's stack itself. */
   readonly path: string;
+  /** How the cost table names it: a stage (`Dev`), `platform`, or `recovery region`. */
+  readonly label: string;
   readonly monthlyUsd: number;
 }
 
@@ -34,11 +36,35 @@ export function platformStacks(stack: Stack): Stack[] {
   return [...holders];
 }
 
-/** The modeled monthly cost of every platform at or under `stack`, in whole US dollars. */
+/** The stacks of `stack`'s app (or stage) that hold a PlatformRecoveryRegion. */
+export function recoveryStacks(stack: Stack): Stack[] {
+  return [...new Set(Stage.of(stack)!.node.findAll()
+    .filter((c) => c instanceof PlatformRecoveryRegion)
+    .map((recovery) => Stack.of(recovery)))];
+}
+
+/** The recovery regions of `platform`'s app that are named after it (in stacks of their own). */
+export function recoveryRegionsOf(platform: HasuraNextjsPlatform): PlatformRecoveryRegion[] {
+  return Stage.of(platform)!.node.findAll().filter((c): c is PlatformRecoveryRegion =>
+    c instanceof PlatformRecoveryRegion && c.platformName === platform.platformName && Stage.of(c) === Stage.of(platform));
+}
+
+/**
+ * The modeled monthly cost of every platform at or under `stack`, in whole US dollars, and of the
+ * recovery region each one adds: the model of both together less the platform's own.
+ */
 export function platformCosts(stack: Stack): PlatformCost[] {
-  const costs = platformStacks(stack).map((holder) => {
+  const costs = platformStacks(stack).flatMap((holder) => {
     const platform = holder.node.findAll().find((c): c is HasuraNextjsPlatform => c instanceof HasuraNextjsPlatform && Stack.of(c) === holder)!;
-    return { path: relativePath(stack, holder), monthlyUsd: Math.round(platform.costEstimate().totalMonthlyUsd) };
+    const path = relativePath(stack, holder);
+    const own = Math.round(platform.costEstimate().totalMonthlyUsd);
+    const entries: PlatformCost[] = [{ path, label: path === '' ? 'platform' : path.split('/')[0], monthlyUsd: own }];
+    const recoveries = recoveryRegionsOf(platform);
+    if (recoveries.length > 0) {
+      const both = PlatformCostModel.estimate(PlatformCostModel.inventoryOf([platform, ...recoveries])).totalMonthlyUsd;
+      entries.push({ path: Stack.of(recoveries[0]).node.path, label: 'recovery region', monthlyUsd: Math.round(both) - own });
+    }
+    return entries;
   });
   if (costs.length === 0) {
     throw new Error(`${stack.stackName} has no HasuraNextjsPlatform`);
@@ -51,21 +77,33 @@ export function modeledMonthlyUsd(stack: Stack): number {
   return platformCosts(stack).reduce((sum, cost) => sum + cost.monthlyUsd, 0);
 }
 
-/** `$106/month`, or for several platforms `$302/month (Dev $106 + Prod $196)`. */
+/**
+ * `$106/month`, or for several platforms `$302/month (Dev $106 + Prod $196)`, or with a recovery region
+ * `$265/month (platform $238 + recovery region $27)`.
+ */
 export function costLine(costs: PlatformCost[]): string {
   const total = `$${costs.reduce((sum, cost) => sum + cost.monthlyUsd, 0)}/month`;
   if (costs.length === 1 && costs[0].path === '') {
     return total;
   }
-  return `${total} (${costs.map((cost) => `${cost.path.split('/')[0]} $${cost.monthlyUsd}`).join(' + ')})`;
+  return `${total} (${costs.map((cost) => `${cost.label} $${cost.monthlyUsd}`).join(' + ')})`;
 }
 
 function relativePath(root: Stack, stack: Stack): string {
   return stack === root ? '' : stack.node.path.slice(root.node.path.length + 1);
 }
 
-/** Synthesizes one example into examples/<name>/cdk.out; returns its template file and its platforms' modeled costs. */
-export function synthExample(name: string): { templateFile: string; costs: PlatformCost[] } {
+/** What synthesizing an example leaves: its template files and its platforms' modeled costs. */
+export interface SynthesizedExampleFiles {
+  /** The template of the stack the example's `createStack` returns. */
+  readonly templateFile: string;
+  /** The templates of its recovery regions' stacks. */
+  readonly recoveryTemplateFiles: string[];
+  readonly costs: PlatformCost[];
+}
+
+/** Synthesizes one example into examples/<name>/cdk.out. */
+export function synthExample(name: string): SynthesizedExampleFiles {
   const outdir = path.join(__dirname, name, 'cdk.out');
   fs.rmSync(outdir, { recursive: true, force: true });
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -73,7 +111,8 @@ export function synthExample(name: string): { templateFile: string; costs: Platf
   const app = exampleApp(outdir);
   const stack = example.createStack(app);
   app.synth();
-  return { templateFile: path.join(Stage.of(stack)!.outdir, stack.templateFile), costs: platformCosts(stack) };
+  const file = (of: Stack) => path.join(Stage.of(of)!.outdir, of.templateFile);
+  return { templateFile: file(stack), recoveryTemplateFiles: recoveryStacks(stack).map(file), costs: platformCosts(stack) };
 }
 
 /** What the reference architecture estimated for the topologies that rebuild it. */
@@ -95,10 +134,12 @@ if (require.main === module) {
   const table = new Map<string, string>();
   for (const name of exampleNames()) {
     const started = Date.now();
-    const { templateFile: template, costs } = synthExample(name);
-    const bytes = fs.statSync(template).size;
-    const resources = Object.keys(JSON.parse(fs.readFileSync(template, 'utf8')).Resources).length;
-    console.log(`${name}: ${path.relative(process.cwd(), template)} (${resources} resources, ${bytes} bytes, ${Date.now() - started} ms) ${costLine(costs)}`);
+    const { templateFile, recoveryTemplateFiles, costs } = synthExample(name);
+    const sizes = [templateFile, ...recoveryTemplateFiles].map((template) => {
+      const resources = Object.keys(JSON.parse(fs.readFileSync(template, 'utf8')).Resources).length;
+      return `${path.relative(process.cwd(), template)} (${resources} resources, ${fs.statSync(template).size} bytes)`;
+    });
+    console.log(`${name}: ${sizes.join(', ')} ${Date.now() - started} ms, ${costLine(costs)}`);
     table.set(name, costLine(costs));
   }
   if (process.argv.includes('--cost-table')) {

@@ -35,3 +35,6 @@ export * from './operations/backup';
 export * from './operations/cost-model-options';
 export * from './operations/cost-model';
 export * from './recovery/recovery-region';
+export * from './recovery/replica-options';
+export * from './recovery/recovery-image';
+export * from './recovery/database-replica';

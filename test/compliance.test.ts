@@ -81,6 +81,9 @@ const ACKNOWLEDGED_RULES = [
   'AwsSolutions-IAM5[Resource::<PlatformHasuraProjectProviderframeworkonTimeout64EA73EE.Arn>:*]',
   'AwsSolutions-IAM5[Resource::<PlatformHasuraProjectStartFunction514DBBE8.Arn>:*]',
   'AwsSolutions-IAM5[Resource::<PlatformHasuraProjectStatusFunction9632FA42.Arn>:*]',
+  // The deletion-protection handler of the replica in hasura-blog-https's recovery region, and the replicas it may protect there.
+  'AwsSolutions-IAM5[Resource::<RecoveryReplicaDeletionProtectionHandler10C4760B.Arn>:*]',
+  'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:rds:us-west-2:<AWS::AccountId>:db:*]',
   // The BucketDeployment handler's object wildcards over mix-day's Storybook bucket and the asset bucket.
   'AwsSolutions-IAM5[Resource::<StorybookBucketA4A6A588.Arn>/*]',
   'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:elasticloadbalancing:us-east-1:<AWS::AccountId>:loadbalancer/app/*]',

@@ -1,6 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import { HasuraNextjsPlatform, HasuraNextjsPlatformProps } from '../src';
 
 /** An account and region, so the stack knows its Availability Zones (from the context below). */
@@ -121,4 +122,11 @@ export function ingressRules(template: Template): IngressRule[] {
 /** `{ "Fn::GetAtt": [logicalId, "GroupId"] }` of a construct's security group. */
 export function groupIdOf(stack: Stack, securityGroup: { securityGroupId: string }): unknown {
   return stack.resolve(securityGroup.securityGroupId);
+}
+
+/** The container images in `stack`'s asset manifest, by asset hash. */
+export function dockerImagesOf(app: App, stack: Stack): { [hash: string]: any } {
+  const manifest = app.synth().artifacts.find((artifact): artifact is cxapi.AssetManifestArtifact =>
+    cxapi.AssetManifestArtifact.isAssetManifestArtifact(artifact) && artifact.id === `${stack.artifactId}.assets`)!;
+  return manifest.contents.dockerImages ?? {};
 }

@@ -15,7 +15,8 @@ export const DATABASE_MASTER_USERNAME = 'postgres';
 
 const BACKUP_WINDOW = /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/;
 const MAINTENANCE_WINDOW = /^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d$/;
-const INSTANCE_IDENTIFIER = /^[a-z](?!.*--)[a-z0-9-]{0,62}(?<!-)$/;
+/** An RDS DB instance identifier. */
+export const INSTANCE_IDENTIFIER = /^[a-z](?!.*--)[a-z0-9-]{0,62}(?<!-)$/;
 const SNAPSHOT_IDENTIFIER = /^(arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:snapshot:)?[a-zA-Z][a-zA-Z0-9-:]{0,254}$/;
 const DATABASE_NAME = /^[a-zA-Z][a-zA-Z0-9_]{0,62}$/;
 
@@ -128,7 +129,7 @@ const INSTANCE_TYPE = /^([a-z]+\d+[a-z-]*)\.([a-z0-9-]+)$/;
  * The instance class must be written without `db.` (aws-cdk-lib adds it) and name an instance class
  * and size that aws-cdk-lib's `ec2.InstanceClass` / `ec2.InstanceSize` know and RDS offers.
  */
-function checkInstanceType(instanceType: ec2.InstanceType | undefined, prefix: string): void {
+export function checkInstanceType(instanceType: ec2.InstanceType | undefined, prefix: string): void {
   const text = instanceType?.toString();
   if (text === undefined || isToken(text)) {
     return;

@@ -47,9 +47,14 @@ export function costInventory(resources: CfnView[]): PlatformCostModelProps {
   const services = ofType('AWS::ECS::Service');
   const loadBalancers = ofType('AWS::ElasticLoadBalancingV2::LoadBalancer');
   const webAcls = ofType('AWS::WAFv2::WebACL');
+  const isReplica = (instance: CfnView) => instance.properties.SourceDBInstanceIdentifier !== undefined;
+  const database = databaseProfile(ofType('AWS::RDS::DBInstance').filter((instance) => !isReplica(instance)));
+  const replicas = ofType('AWS::RDS::DBInstance').filter(isReplica);
   return {
     services: services.map((service) => serviceProfile(service, resources)),
-    database: databaseProfile(ofType('AWS::RDS::DBInstance').filter((r) => r.properties.SourceDBInstanceIdentifier === undefined)),
+    database,
+    // A replica without AllocatedStorage inherits its source's storage.
+    databaseReplicas: replicas.map((replica) => instanceProfile(replica, database.allocatedStorageGiB)),
     loadBalancers: loadBalancers.length,
     // An internet-facing load balancer holds one public address in each of its subnets' zones.
     publicIpv4Addresses: ofType('AWS::EC2::EIP').length + ofType('AWS::EC2::Instance').filter(hasPublicAddress).length + loadBalancers
@@ -113,11 +118,15 @@ function databaseProfile(instances: CfnView[]): DatabaseCostProfile {
   if (instances.length !== 1) {
     throw new Error(`The cost model prices one primary database instance; found ${instances.length}.`);
   }
-  const properties = instances[0].properties;
+  return instanceProfile(instances[0], Number.NaN);
+}
+
+function instanceProfile(instance: CfnView, inheritedStorageGiB: number): DatabaseCostProfile {
+  const properties = instance.properties;
   return {
     instanceType: new ec2.InstanceType(String(properties.DBInstanceClass).replace(/^db\./, '')),
     multiAz: isTrue(properties.MultiAZ),
-    allocatedStorageGiB: Number(properties.AllocatedStorage),
+    allocatedStorageGiB: properties.AllocatedStorage === undefined ? inheritedStorageGiB : Number(properties.AllocatedStorage),
     // RDS keeps 7 days unless a retention period is given.
     performanceInsightsRetentionDays: isTrue(properties.EnablePerformanceInsights)
       ? Number(properties.PerformanceInsightsRetentionPeriod ?? 7) : undefined,

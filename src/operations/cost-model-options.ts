@@ -125,6 +125,14 @@ export interface PlatformCostModelProps {
   readonly database: DatabaseCostProfile;
 
   /**
+   * Read replicas of the database, such as the one a `PlatformRecoveryRegion` keeps in another region.
+   * Each is priced like a database of its class, with its own copy of the storage.
+   *
+   * @default - none
+   */
+  readonly databaseReplicas?: DatabaseCostProfile[];
+
+  /**
    * Application Load Balancers.
    *
    * @default 1

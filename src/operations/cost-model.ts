@@ -1,7 +1,7 @@
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { IConstruct } from 'constructs';
 import { costInventory, resourcesOfTree } from './cost-inventory';
-import { CostEstimate, CostLineItem, PlatformCostModelProps, ServiceCostProfile } from './cost-model-options';
+import { CostEstimate, CostLineItem, DatabaseCostProfile, PlatformCostModelProps, ServiceCostProfile } from './cost-model-options';
 import { CACHE_ECPUS_PER_REQUEST, DATABASE_CLASSES, HOURS_PER_MONTH, INSTANCE_TYPES, PRICE_REGION, PRICES, PRICES_AS_OF } from './prices';
 import { ENHANCED_MONITORING_INTERVALS } from '../database/database-checks';
 import { checkInteger, invalid } from '../private/validation';
@@ -29,7 +29,15 @@ export class PlatformCostModel {
    * web ACL rules and distributions.
    */
   public static inventory(scope: IConstruct): PlatformCostModelProps {
-    return costInventory(resourcesOfTree(scope));
+    return PlatformCostModel.inventoryOf([scope]);
+  }
+
+  /**
+   * What the resources under all of `scopes` together cost per month, counted as `inventory` counts
+   * them: for instance a platform and the `PlatformRecoveryRegion` that keeps a replica of its database.
+   */
+  public static inventoryOf(scopes: IConstruct[]): PlatformCostModelProps {
+    return costInventory(scopes.flatMap(resourcesOfTree));
   }
 
   /** The estimate for `props`. */
@@ -53,17 +61,20 @@ export class PlatformCostModel {
       }
     }
 
-    const database = props.database;
-    const instanceClass = database.instanceType.toString();
-    const facts = DATABASE_CLASSES.get(instanceClass)!;
-    const copies = database.multiAz ? 2 : 1;
-    const deployment = database.multiAz ? 'Multi-AZ' : 'single-AZ';
-    add('RDS', `db.${instanceClass} ${deployment} ($${facts.hourlyUsd}/h x ${copies})`, monthly(facts.hourlyUsd) * copies);
-    add('RDS', `${database.allocatedStorageGiB} GB gp3 storage ${deployment} ($${PRICES.gp3GbMonth}/GB-month x ${copies})`,
-      database.allocatedStorageGiB * PRICES.gp3GbMonth * copies);
-    const retentionDays = database.performanceInsightsRetentionDays;
-    if (retentionDays !== undefined) {
-      add('RDS', ...performanceInsightsLine(retentionDays, facts.vcpus * copies));
+    const databases = [{ database: props.database, role: '' },
+      ...(props.databaseReplicas ?? []).map((database) => ({ database, role: 'read replica ' }))];
+    for (const { database, role } of databases) {
+      const instanceClass = database.instanceType.toString();
+      const facts = DATABASE_CLASSES.get(instanceClass)!;
+      const copies = database.multiAz ? 2 : 1;
+      const deployment = database.multiAz ? 'Multi-AZ' : 'single-AZ';
+      add('RDS', `${role}db.${instanceClass} ${deployment} ($${facts.hourlyUsd}/h x ${copies})`, monthly(facts.hourlyUsd) * copies);
+      add('RDS', `${role}${database.allocatedStorageGiB} GB gp3 storage ${deployment} ($${PRICES.gp3GbMonth}/GB-month x ${copies})`,
+        database.allocatedStorageGiB * PRICES.gp3GbMonth * copies);
+      const retentionDays = database.performanceInsightsRetentionDays;
+      if (retentionDays !== undefined) {
+        add('RDS', ...performanceInsightsLine(retentionDays, facts.vcpus * copies));
+      }
     }
 
     const loadBalancers = props.loadBalancers ?? 1;
@@ -119,7 +130,7 @@ export class PlatformCostModel {
     }
     add('CloudWatch', `${assumptions.logIngestionGb} GB of logs ingested (assumed, $${PRICES.logIngestionGb.toFixed(2)}/GB)`,
       assumptions.logIngestionGb * PRICES.logIngestionGb);
-    const monitoringSeconds = database.enhancedMonitoringIntervalSeconds ?? 0;
+    const monitoringSeconds = props.database.enhancedMonitoringIntervalSeconds ?? 0;
     if (monitoringSeconds > 0) {
       const gb = (HOURS_PER_MONTH * 3600 / monitoringSeconds) * assumptions.enhancedMonitoringSampleKb / (1024 * 1024);
       add('CloudWatch', `Enhanced Monitoring every ${monitoringSeconds} s: ${gb.toFixed(2)} GB of OS metrics into CloudWatch Logs`
@@ -164,8 +175,9 @@ export class PlatformCostModel {
         `CloudWatch Logs ingests ${assumptions.logIngestionGb} GB a month, and ${assumptions.enhancedMonitoringSampleKb} KB for each Enhanced Monitoring sample`,
         `Fargate Spot costs ${assumptions.fargateSpotDiscountPercent}% less than on-demand`,
         `${assumptions.requestsMillions} million requests a month reach the site (priced where CloudFront, a web ACL or tracing sees them)`,
-        'not modeled: data transfer out, backup storage beyond the database size, cross-region backup copies,'
-          + ' burst CPU credits, Route 53; no free tier or savings plan applied',
+        'not modeled: data transfer out (and between regions, for replicas and backup copies), backup storage beyond'
+          + ' the database size, cross-region backup copies, burst CPU credits, Route 53; no free tier or savings plan applied;'
+          + ' resources in other regions are priced at the same list prices',
       ],
     };
   }
@@ -217,20 +229,24 @@ function validateCostModelProps(props: PlatformCostModelProps): void {
     checkInteger(`services[${index}].taskCount`, service.taskCount, 0, 1000);
     checkInteger(`services[${index}].spotTaskCount`, service.spotTaskCount, 0, service.taskCount);
   });
-  const instanceClass = props.database.instanceType.toString();
-  if (!DATABASE_CLASSES.has(instanceClass)) {
-    invalid('database.instanceType', instanceClass,
-      `The cost model has list prices for ${[...DATABASE_CLASSES.keys()].join(', ')}.`);
-  }
-  checkInteger('database.allocatedStorageGiB', props.database.allocatedStorageGiB, 20, 65536);
-  const retention = props.database.performanceInsightsRetentionDays;
-  const retentionRdsAccepts = retention === 7 || retention === 731 || (Number.isInteger(retention! / 31) && retention! >= 31 && retention! <= 713);
-  if (retention !== undefined && !retentionRdsAccepts) {
-    invalid('database.performanceInsightsRetentionDays', retention, 'Use 7, a multiple of 31 from 31 to 713, or 731, as RDS does.');
-  }
-  const interval = props.database.enhancedMonitoringIntervalSeconds;
-  if (interval !== undefined && !ENHANCED_MONITORING_INTERVALS.includes(interval)) {
-    invalid('database.enhancedMonitoringIntervalSeconds', interval, `Use one of ${ENHANCED_MONITORING_INTERVALS.join(', ')}.`);
+  const databases: Array<[string, DatabaseCostProfile]> = [['database', props.database],
+    ...(props.databaseReplicas ?? []).map((replica, index) => [`databaseReplicas[${index}]`, replica] as [string, DatabaseCostProfile])];
+  for (const [prop, database] of databases) {
+    const instanceClass = database.instanceType.toString();
+    if (!DATABASE_CLASSES.has(instanceClass)) {
+      invalid(`${prop}.instanceType`, instanceClass,
+        `The cost model has list prices for ${[...DATABASE_CLASSES.keys()].join(', ')}.`);
+    }
+    checkInteger(`${prop}.allocatedStorageGiB`, database.allocatedStorageGiB, 20, 65536);
+    const retention = database.performanceInsightsRetentionDays;
+    const retentionRdsAccepts = retention === 7 || retention === 731 || (Number.isInteger(retention! / 31) && retention! >= 31 && retention! <= 713);
+    if (retention !== undefined && !retentionRdsAccepts) {
+      invalid(`${prop}.performanceInsightsRetentionDays`, retention, 'Use 7, a multiple of 31 from 31 to 713, or 731, as RDS does.');
+    }
+    const interval = database.enhancedMonitoringIntervalSeconds;
+    if (interval !== undefined && !ENHANCED_MONITORING_INTERVALS.includes(interval)) {
+      invalid(`${prop}.enhancedMonitoringIntervalSeconds`, interval, `Use one of ${ENHANCED_MONITORING_INTERVALS.join(', ')}.`);
+    }
   }
   checkInteger('loadBalancers', props.loadBalancers, 0, 100);
   checkInteger('publicIpv4Addresses', props.publicIpv4Addresses, 0, 1000);

@@ -9,9 +9,9 @@ export interface DeletionProtectionProperties {
   readonly DatabaseInstanceIdentifier: string;
   /** `true` to protect the database, `false` to let it be deleted. */
   readonly ProtectDatabase: string;
-  /** The load balancer's ARN. */
+  /** The load balancer's ARN; empty when the stack has none. */
   readonly LoadBalancerArn: string;
-  /** `true` to protect the load balancer, `false` to let it be deleted. */
+  /** `true` to protect the load balancer, `false` to let it be deleted, empty to leave it as it is. */
   readonly ProtectLoadBalancer: string;
 }
 

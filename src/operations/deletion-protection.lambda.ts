@@ -48,7 +48,10 @@ export async function handler(event: DeletionProtectionEvent): Promise<{ Physica
   return { PhysicalResourceId: physicalResourceId };
 }
 
-/** Sets each resource's protection to `true` or `false`; an empty value leaves it as it is. */
+/**
+ * Sets each resource's protection to `true` or `false`; an empty value leaves it as it is, and so does
+ * an empty load balancer ARN (a stack with a database only).
+ */
 async function protect(properties: DeletionProtectionProperties): Promise<void> {
   if (properties.ProtectDatabase !== '') {
     await whenAvailable(() => rds.send(new ModifyDBInstanceCommand({
@@ -58,7 +61,7 @@ async function protect(properties: DeletionProtectionProperties): Promise<void> 
     })));
     log('database', { id: properties.DatabaseInstanceIdentifier, protected: properties.ProtectDatabase });
   }
-  if (properties.ProtectLoadBalancer !== '') {
+  if (properties.ProtectLoadBalancer !== '' && properties.LoadBalancerArn !== '') {
     await elbv2.send(new ModifyLoadBalancerAttributesCommand({
       LoadBalancerArn: properties.LoadBalancerArn,
       Attributes: [{ Key: 'deletion_protection.enabled', Value: properties.ProtectLoadBalancer }],

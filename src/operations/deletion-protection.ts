@@ -14,8 +14,18 @@ export interface DeletionProtectionAfterCreationProps {
   readonly platformName: string;
   readonly database: rds.DatabaseInstanceBase;
   readonly protectDatabase: boolean;
-  readonly loadBalancer: elbv2.ApplicationLoadBalancer;
-  readonly protectLoadBalancer: boolean;
+  /**
+   * The load balancer, if the stack has one (a recovery region's stack holds only a database replica).
+   *
+   * @default - only the database
+   */
+  readonly loadBalancer?: elbv2.ApplicationLoadBalancer;
+  /**
+   * Whether to protect the load balancer.
+   *
+   * @default false
+   */
+  readonly protectLoadBalancer?: boolean;
 }
 
 /**
@@ -35,22 +45,25 @@ export class DeletionProtectionAfterCreation extends Construct {
     // The template leaves the flags out: the custom resource owns them. (A property removed from a
     // deployed template leaves the resource as it was; CloudFormation sends no change for it.)
     (props.database.node.defaultChild as rds.CfnDBInstance).addPropertyDeletionOverride('DeletionProtection');
-    props.loadBalancer.removeAttribute('deletion_protection.enabled');
+    props.loadBalancer?.removeAttribute('deletion_protection.enabled');
     Tags.of(props.database).add(PLATFORM_TAG, props.platformName);
-    Tags.of(props.loadBalancer).add(PLATFORM_TAG, props.platformName);
+    if (props.loadBalancer) {
+      Tags.of(props.loadBalancer).add(PLATFORM_TAG, props.platformName);
+    }
 
     const handler = new DeletionProtectionFunction(this, 'Handler', {
       description: 'Turns deletion protection of the platform\'s database and load balancer on once they exist',
       // Room to wait for a database that is still taking its first backup.
       timeout: Duration.minutes(10),
     });
-    this.grant(handler, props.platformName);
+    this.grant(handler, props.platformName, props.loadBalancer !== undefined);
     const provider = new cr.Provider(this, 'Provider', { onEventHandler: handler });
     const properties: DeletionProtectionProperties = {
       DatabaseInstanceIdentifier: props.database.instanceIdentifier,
       ProtectDatabase: String(props.protectDatabase),
-      LoadBalancerArn: props.loadBalancer.loadBalancerArn,
-      ProtectLoadBalancer: String(props.protectLoadBalancer),
+      // Empty values leave the load balancer alone (the handler skips it).
+      LoadBalancerArn: props.loadBalancer?.loadBalancerArn ?? '',
+      ProtectLoadBalancer: props.loadBalancer ? String(props.protectLoadBalancer ?? false) : '',
     };
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
@@ -61,18 +74,20 @@ export class DeletionProtectionAfterCreation extends Construct {
   }
 
   /** Only the platform's tagged database and load balancer, and this stack's status. */
-  private grant(handler: DeletionProtectionFunction, platformName: string): void {
+  private grant(handler: DeletionProtectionFunction, platformName: string, loadBalancer: boolean): void {
     const stack = Stack.of(this);
     handler.addToRolePolicy(new iam.PolicyStatement({
       actions: ['rds:ModifyDBInstance'],
       resources: [stack.formatArn({ service: 'rds', resource: 'db', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
       conditions: { StringEquals: { [`rds:db-tag/${PLATFORM_TAG}`]: platformName } },
     }));
-    handler.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['elasticloadbalancing:ModifyLoadBalancerAttributes'],
-      resources: [stack.formatArn({ service: 'elasticloadbalancing', resource: 'loadbalancer', resourceName: 'app/*' })],
-      conditions: { StringEquals: { [`aws:ResourceTag/${PLATFORM_TAG}`]: platformName } },
-    }));
+    if (loadBalancer) {
+      handler.addToRolePolicy(new iam.PolicyStatement({
+        actions: ['elasticloadbalancing:ModifyLoadBalancerAttributes'],
+        resources: [stack.formatArn({ service: 'elasticloadbalancing', resource: 'loadbalancer', resourceName: 'app/*' })],
+        conditions: { StringEquals: { [`aws:ResourceTag/${PLATFORM_TAG}`]: platformName } },
+      }));
+    }
     handler.addToRolePolicy(new iam.PolicyStatement({
       actions: ['cloudformation:DescribeStacks'],
       resources: [Aws.STACK_ID],
@@ -88,7 +103,7 @@ function acknowledgeGuard(handler: IConstruct, provider: cr.Provider, props: Del
     acknowledge(props.database, 'The template leaves DeletionProtection out: the' + why,
       'AwsSolutions-RDS10', ...nistAndHipaa('RDSInstanceDeletionProtectionEnabled'));
   }
-  if (props.protectLoadBalancer) {
+  if (props.loadBalancer && props.protectLoadBalancer) {
     acknowledge(props.loadBalancer, 'The template leaves deletion_protection.enabled out: the' + why,
       ...nistAndHipaa('ELBDeletionProtectionEnabled'));
   }
@@ -107,17 +122,17 @@ function acknowledgeGuard(handler: IConstruct, provider: cr.Provider, props: Del
   const policy = handler.node.findChild('ServiceRole').node.findChild('DefaultPolicy');
   acknowledge(policy, 'RDS and Elastic Load Balancing name the instances and load balancers an update may replace only'
     + ' at run time; the grant is limited to those tagged with this platform\'s name.',
-  ...grantedResources(policy).map((resource) => `AwsSolutions-IAM5[Resource::${resource}]`));
+  ...grantedResources(policy, props.loadBalancer !== undefined).map((resource) => `AwsSolutions-IAM5[Resource::${resource}]`));
   acknowledge(provider, 'The provider framework of aws-cdk-lib invokes exactly its handler function, which needs its'
     + ' ARN with a version suffix ("<function ARN>:*").', `AwsSolutions-IAM5[Resource::<${logicalIdOf(handler)}.Arn>:*]`);
 }
 
 /** The wildcard resources `policy` grants, as the rule packs print them. */
-function grantedResources(policy: IConstruct): string[] {
+function grantedResources(policy: IConstruct, loadBalancer: boolean): string[] {
   const stack = Stack.of(policy);
   return [
     asFindingText(policy, stack.formatArn({ service: 'rds', resource: 'db', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })),
-    asFindingText(policy, stack.formatArn({ service: 'elasticloadbalancing', resource: 'loadbalancer', resourceName: 'app/*' })),
+    ...(loadBalancer ? [asFindingText(policy, stack.formatArn({ service: 'elasticloadbalancing', resource: 'loadbalancer', resourceName: 'app/*' }))] : []),
   ];
 }
 

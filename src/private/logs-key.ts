@@ -8,7 +8,6 @@ import { Construct } from 'constructs';
  * stack's region, and on which only AWS services may create grants.
  */
 export function logsEncryptionKey(scope: Construct, id: string, description: string): kms.Key {
-  const stack = Stack.of(scope);
   const key = new kms.Key(scope, id, {
     description,
     enableKeyRotation: true,
@@ -16,6 +15,29 @@ export function logsEncryptionKey(scope: Construct, id: string, description: str
     // schedules it for deletion instead of leaving an orphan behind.
     removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
   });
+  allowCloudWatchLogs(key);
+  denyGrantsExceptForAwsServices(key);
+  return key;
+}
+
+/**
+ * Only AWS services may create grants on `key` (RDS, AWS Backup and EBS create them for the resources
+ * they encrypt); nobody can hand its use to another principal directly.
+ */
+export function denyGrantsExceptForAwsServices(key: kms.IKey): void {
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'DenyGrantsExceptForAwsServices',
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['kms:CreateGrant'],
+    resources: ['*'],
+    conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+  }));
+}
+
+/** Lets CloudWatch Logs use `key` for this account's log groups in the key's region, and nothing else. */
+export function allowCloudWatchLogs(key: kms.IKey): void {
+  const stack = Stack.of(key);
   key.addToResourcePolicy(new iam.PolicyStatement({
     sid: 'AllowCloudWatchLogsOfThisAccount',
     principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
@@ -29,13 +51,4 @@ export function logsEncryptionKey(scope: Construct, id: string, description: str
       },
     },
   }));
-  key.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'DenyGrantsExceptForAwsServices',
-    effect: iam.Effect.DENY,
-    principals: [new iam.AnyPrincipal()],
-    actions: ['kms:CreateGrant'],
-    resources: ['*'],
-    conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
-  }));
-  return key;
 }

@@ -2,12 +2,12 @@
 // breach it is written for.
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { exampleNames } from '../../examples/synth-all';
-import { exampleTemplate, synthesizedExample } from '../examples/helpers';
+import { exampleRecoveryTemplates, exampleTemplate, synthesizedExample } from '../examples/helpers';
 import { synthPlatform } from '../util';
 import {
-  contractBreaches, platformNameOf, containersFitTheirTask, customResourcesFitLimits, databaseRoleHandlerReaches, fixedNamesCarryPlatformName,
-  hasuraLogsInAsItsRole, hasuraMetricsReadHasuraLogs, nothingPullsAnonymouslyFromDockerHub, oneEngine, orderingIsExplicit, publishersMayPublish,
-  tasksReadTheirSecrets, tracesReachXRay,
+  backupCopiesLand, contractBreaches, platformNameOf, containersFitTheirTask, customResourcesFitLimits, databaseRoleHandlerReaches,
+  fixedNamesCarryPlatformName, hasuraLogsInAsItsRole, hasuraMetricsReadHasuraLogs, nothingPullsAnonymouslyFromDockerHub, oneEngine,
+  orderingIsExplicit, publishersMayPublish, rdsMayUseItsKeys, tasksReadTheirSecrets, tracesReachXRay,
 } from './contracts';
 
 /** Names derived from a name the user chose: the database's own log groups, named after its identifier. */
@@ -18,6 +18,13 @@ test.each(exampleNames())('%s keeps every contract between its services', (name)
   for (const [label, template] of Object.entries(synthesizedExample(name).platformTemplates)) {
     expect([label, contractBreaches(template as any, platformNameOf(template as any), USER_DERIVED_NAMES)]).toEqual([label, []]);
   }
+});
+
+test.each(exampleRecoveryTemplates())('%s keeps every contract between its services', (_label, template) => {
+  // The recovery region's vault is named <platformName>-dr.
+  const vault = Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::Backup::BackupVault');
+  const platformName = vault.Properties.BackupVaultName.replace(/-dr$/, '');
+  expect(contractBreaches(template as any, platformName, USER_DERIVED_NAMES)).toEqual([]);
 });
 
 test('with monitoring, a budget and backups, CloudWatch, AWS Budgets and EventBridge may all publish to the topic and use its key', () => {
@@ -243,5 +250,47 @@ describe('each check catches its breach', () => {
       delete copy[handlerId].Properties.VpcConfig;
       expect(databaseRoleHandlerReaches(copy)).toEqual([`${handlerId} is not in the VPC, so it cannot reach the database`]);
     });
+  });
+
+  test('a database whose key gives the account no grants, or denies the grants RDS makes', () => {
+    const instance = { Type: 'AWS::RDS::DBInstance', Properties: { KmsKeyId: { 'Fn::GetAtt': ['Key', 'Arn'] } } };
+    const root = { Effect: 'Allow', Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::123456789012:root']] } }, Action: 'kms:*', Resource: '*' };
+    const key = (...statements: any[]) => ({ Type: 'AWS::KMS::Key', Properties: { KeyPolicy: { Statement: statements } } });
+    expect(rdsMayUseItsKeys({ Db: instance, Key: key(allow('logs.us-west-2.amazonaws.com', ['kms:*'])) }))
+      .toEqual(['Db is encrypted with Key, whose policy does not let the account\'s principals create the grant RDS needs']);
+    const denyAll = { Effect: 'Deny', Principal: { AWS: '*' }, Action: 'kms:CreateGrant', Resource: '*' };
+    expect(rdsMayUseItsKeys({ Db: instance, Key: key(root, denyAll) })).toEqual(['Db is encrypted with Key, whose policy denies the grants RDS creates']);
+    const denyOthers = { ...denyAll, Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false' } } };
+    expect(rdsMayUseItsKeys({ Db: instance, Key: key(root, denyOthers) })).toEqual([]);
+  });
+
+  test('backup copies to a vault the recovery region does not hold, or that the plan\'s role cannot re-encrypt into', () => {
+    const plan = (vaultName: string) => ({
+      Type: 'AWS::Backup::BackupPlan',
+      Properties: { BackupPlan: { BackupPlanRule: [{ CopyActions: [{ DestinationBackupVaultArn: `arn:aws:backup:us-west-2:123456789012:backup-vault:${vaultName}` }] }] } },
+    });
+    const grant = {
+      Type: 'AWS::IAM::Policy',
+      Properties: {
+        PolicyDocument: {
+          Statement: [{
+            Effect: 'Allow',
+            Action: ['kms:CreateGrant'],
+            Resource: 'arn:aws:kms:us-west-2:123456789012:key/*',
+            Condition: { StringLike: { 'kms:ViaService': ['backup.us-west-2.amazonaws.com'] } },
+          }],
+        },
+      },
+    };
+    const recovery = {
+      Key: { Type: 'AWS::KMS::Key', Properties: {} },
+      Vault: { Type: 'AWS::Backup::BackupVault', Properties: { BackupVaultName: 'shop-dr', EncryptionKeyArn: { 'Fn::GetAtt': ['Key', 'Arn'] } } },
+    };
+    expect(backupCopiesLand({ Plan: plan('shop-dr'), Grant: grant }, recovery, 'us-west-2')).toEqual([]);
+    expect(backupCopiesLand({ Plan: plan('shop-dr'), Grant: grant }, recovery, 'eu-west-1'))
+      .toEqual(['Plan copies to arn:aws:backup:us-west-2:123456789012:backup-vault:shop-dr, which is no vault of the recovery region eu-west-1']);
+    expect(backupCopiesLand({ Plan: plan('blog-dr'), Grant: grant }, recovery, 'us-west-2')).toHaveLength(1);
+    expect(backupCopiesLand({ Plan: plan('shop-dr') }, recovery, 'us-west-2'))
+      .toEqual(['Plan\'s role may not use the keys of us-west-2 through AWS Backup, so its copies cannot be re-encrypted there']);
   });
 });

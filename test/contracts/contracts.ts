@@ -279,6 +279,40 @@ export function hasuraLogsInAsItsRole(resources: Resources): Breaches {
   return breaches;
 }
 
+/** Whether `statement` applies to `action`, directly or through a wildcard. */
+function coversAction(statement: any, action: string): boolean {
+  return asArray<string>(statement.Action).some((a) => a === action || (a.endsWith('*') && action.startsWith(a.slice(0, -1))));
+}
+
+/**
+ * RDS may use the key that encrypts each database instance: it creates a grant on the key with the
+ * permissions of whoever creates the instance (AWS KMS Developer Guide, "How Amazon RDS uses AWS KMS"),
+ * so the key policy must let the account's IAM policies allow kms:CreateGrant, and may deny grants only
+ * where they are not for an AWS resource (kms:GrantIsForAWSResource false).
+ */
+export function rdsMayUseItsKeys(resources: Resources): Breaches {
+  const breaches: Breaches = [];
+  for (const [id, instance] of ofType(resources, 'AWS::RDS::DBInstance')) {
+    const keyId = instance.Properties.KmsKeyId?.['Fn::GetAtt']?.[0] ?? instance.Properties.KmsKeyId?.Ref;
+    const key = keyId ? resources[keyId] : undefined;
+    if (!key) {
+      continue;
+    }
+    const statements: any[] = key.Properties.KeyPolicy.Statement;
+    const accountMayGrant = statements.some((s) => s.Effect === 'Allow' && coversAction(s, 'kms:CreateGrant')
+      && JSON.stringify(s.Principal?.AWS ?? '').includes(':root'));
+    if (!accountMayGrant) {
+      breaches.push(`${id} is encrypted with ${keyId}, whose policy does not let the account's principals create the grant RDS needs`);
+    }
+    const deniesServiceGrants = statements.some((s) => s.Effect === 'Deny' && coversAction(s, 'kms:CreateGrant')
+      && !['Bool', 'BoolIfExists'].some((operator) => s.Condition?.[operator]?.['kms:GrantIsForAWSResource'] === 'false'));
+    if (deniesServiceGrants) {
+      breaches.push(`${id} is encrypted with ${keyId}, whose policy denies the grants RDS creates`);
+    }
+  }
+  return breaches;
+}
+
 /** A template value as text, references shown as `<LogicalId>`: enough to read a configuration that names resources. */
 function asText(value: any): string {
   if (typeof value === 'string') {
@@ -399,6 +433,56 @@ export function databaseRoleHandlerReaches(resources: Resources): Breaches {
   return breaches;
 }
 
+/** A value as text, with references as `<LogicalId>` and joins flattened. */
+function flatten(value: any): string {
+  if (typeof value === 'string') {
+    return value;
+  }
+  if (value?.Ref !== undefined) {
+    return `<${value.Ref}>`;
+  }
+  if (value?.['Fn::Join'] !== undefined) {
+    const [separator, parts] = value['Fn::Join'];
+    return parts.map(flatten).join(separator);
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * Every backup copy of the platform lands in a vault of the recovery region: AWS Backup copies into the
+ * vault named by its ARN (region and name), which must exist there with a key of that region, and the
+ * plan's role must be allowed to use that region's keys, through AWS Backup, for the copy to re-encrypt it.
+ */
+export function backupCopiesLand(platform: Resources, recovery: Resources, recoveryRegion: string): Breaches {
+  const breaches: Breaches = [];
+  const vaults = new Map(ofType(recovery, 'AWS::Backup::BackupVault').map(([id, vault]) => [vault.Properties.BackupVaultName, [id, vault]]));
+  const keyStatements = ofType(platform, 'AWS::IAM::Policy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+  for (const [planId, plan] of ofType(platform, 'AWS::Backup::BackupPlan')) {
+    for (const rule of plan.Properties.BackupPlan.BackupPlanRule) {
+      for (const copy of rule.CopyActions ?? []) {
+        const arn = flatten(copy.DestinationBackupVaultArn);
+        const match = /:backup:([a-z0-9-]+):.*:backup-vault:([^:]+)$/.exec(arn);
+        const [id, vault] = (match && match[1] === recoveryRegion && vaults.get(match[2])) || [];
+        if (!vault) {
+          breaches.push(`${planId} copies to ${arn}, which is no vault of the recovery region ${recoveryRegion}`);
+          continue;
+        }
+        const keyId = vault.Properties.EncryptionKeyArn?.['Fn::GetAtt']?.[0];
+        if (!keyId || recovery[keyId]?.Type !== 'AWS::KMS::Key') {
+          breaches.push(`${id}, where ${planId} copies to, is not encrypted with a key of its region`);
+        }
+        const mayUseKeys = keyStatements.some((s) => s.Effect === 'Allow' && coversAction(s, 'kms:CreateGrant')
+          && flatten(s.Resource).includes(`:kms:${recoveryRegion}:`)
+          && JSON.stringify(s.Condition ?? {}).includes(`backup.${recoveryRegion}.amazonaws.com`));
+        if (!mayUseKeys) {
+          breaches.push(`${planId}'s role may not use the keys of ${recoveryRegion} through AWS Backup, so its copies cannot be re-encrypted there`);
+        }
+      }
+    }
+  }
+  return breaches;
+}
+
 /**
  * The containers of a Fargate task fit its memory: the sum of their hard limits must not exceed the
  * task's memory (Amazon ECS Developer Guide, "Task definition parameters", memory), and a task that
@@ -447,6 +531,7 @@ export function contractBreaches(template: { Resources: Resources }, platformNam
     ...tracesReachXRay(resources),
     ...containersFitTheirTask(resources),
     ...hasuraMetricsReadHasuraLogs(resources, platformName),
+    ...rdsMayUseItsKeys(resources),
   ];
 }
 

@@ -4,7 +4,7 @@
 // tests cannot guard this (`jest -u` accepts any change), and the update-safety tests compare two
 // templates built by the same code; this list changes only when someone edits it on purpose.
 import { exampleNames } from '../../examples/synth-all';
-import { synthesizedExample } from '../examples/helpers';
+import { exampleRecoveryTemplates, synthesizedExample } from '../examples/helpers';
 
 /** Resource types whose replacement loses data, history or a name others rely on. */
 const STATEFUL_TYPES = [
@@ -64,6 +64,25 @@ const EXAMPLE_IDS: { [example: string]: string[] } = {
   ],
 };
 
+/**
+ * The stateful logical ids of each example's recovery region: the vault and its key, which existed
+ * before the replica, and the replica with what pins it (its subnets, subnet and parameter groups, logs).
+ */
+const RECOVERY_IDS: { [label: string]: string[] } = {
+  'hasura-blog-https HasuraBlogHttpsRecovery': [
+    'AWS::KMS::Key RecoveryKeyF0CE256A',
+    'AWS::Backup::BackupVault RecoveryVault36CA333C',
+    'AWS::EC2::VPC RecoveryReplicaVpc6D150335',
+    'AWS::EC2::Subnet RecoveryReplicaVpcReplicaSubnet1SubnetE02FD7F7',
+    'AWS::EC2::Subnet RecoveryReplicaVpcReplicaSubnet2Subnet0B230672',
+    'AWS::Logs::LogGroup RecoveryReplicaPostgresqlLogGroup67161F2C',
+    'AWS::Logs::LogGroup RecoveryReplicaUpgradeLogGroupBB8F61C5',
+    'AWS::RDS::DBParameterGroup RecoveryReplicaParameters00FD5EF0',
+    'AWS::RDS::DBSubnetGroup RecoveryReplicaInstanceSubnetGroup81E0B297',
+    'AWS::RDS::DBInstance RecoveryReplicaInstance663B887A',
+  ],
+};
+
 function statefulIds(template: { [key: string]: any }): string[] {
   return Object.entries<any>(template.Resources)
     .filter(([, resource]) => STATEFUL_TYPES.includes(resource.Type))
@@ -77,4 +96,14 @@ test.each(exampleNames())('%s keeps the logical id of every stateful resource', 
     expect(Object.keys(EXAMPLE_IDS)).toContain(label);
     expect([label, statefulIds(template)]).toEqual([label, [...PLATFORM_IDS, ...EXAMPLE_IDS[label]].sort()]);
   }
+});
+
+const recoveryTemplates = exampleRecoveryTemplates();
+
+test.each(recoveryTemplates)('%s keeps the logical id of every stateful resource', (label, template) => {
+  expect(statefulIds(template)).toEqual([...RECOVERY_IDS[label] ?? []].sort());
+});
+
+test('the recovery regions pinned are the examples\' recovery regions', () => {
+  expect(recoveryTemplates.map(([label]) => label).sort()).toEqual(Object.keys(RECOVERY_IDS).sort());
 });

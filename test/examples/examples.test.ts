@@ -4,11 +4,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import * as backup from 'aws-cdk-lib/aws-backup';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import { exampleApp } from '../../examples/example-app';
 import { exampleNames } from '../../examples/synth-all';
-import { containerNamed, onlyResource } from '../util';
-import { exampleTemplate, scrubHashes, synthesizedExample } from './helpers';
+import { backupCopiesLand } from '../contracts/contracts';
+import { containerNamed, dockerImagesOf, onlyResource } from '../util';
+import { exampleRecoveryTemplates, exampleTemplate, scrubHashes, synthesizedExample } from './helpers';
 
 const names = exampleNames();
 
@@ -28,6 +29,10 @@ describe.each(names)('example %s', (name) => {
     const committed = fs.existsSync(contextFile) ? Object.keys(JSON.parse(fs.readFileSync(contextFile, 'utf8'))) : [];
     expect(synthesizedExample(name).missingContext.filter((key) => !committed.includes(key))).toEqual([]);
   });
+});
+
+test.each(exampleRecoveryTemplates())('%s (a recovery region) matches its snapshot', (_label, template) => {
+  expect(scrubHashes(template)).toMatchSnapshot();
 });
 
 describe('hasura-blog-dev: the low-cost variant', () => {
@@ -97,15 +102,48 @@ describe('hasura-blog-lean: highly available at the lowest cost', () => {
   });
 });
 
-test('hasura-blog-https copies its backups into a vault its app holds in us-west-2, deployed before the platform', () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const stack: Stack = require('../../examples/hasura-blog-https/main').createStack(exampleApp());
-  const recovery = stack.node.root.node.findChild('HasuraBlogHttpsRecovery') as Stack;
-  expect(recovery.region).toBe('us-west-2');
-  expect(stack.dependencies).toContain(recovery);
-  const vault = recovery.node.findAll().find((c): c is backup.BackupVault => c instanceof backup.BackupVault)!;
-  expect((vault.node.defaultChild as backup.CfnBackupVault).backupVaultName).toBe('hasura-blog-dr');
-  const rule = onlyResource(Template.fromJSON(exampleTemplate('hasura-blog-https')), 'AWS::Backup::BackupPlan').Properties.BackupPlan.BackupPlanRule[0];
-  expect(JSON.stringify(rule.CopyActions[0].DestinationBackupVaultArn)).toContain(':backup:us-west-2:');
-  expect(JSON.stringify(rule.CopyActions[0].DestinationBackupVaultArn)).toContain(':backup-vault:hasura-blog-dr');
+describe('hasura-blog-https: disaster recovery in us-west-2', () => {
+  const example = synthesizedExample('hasura-blog-https');
+  const recovery = example.recoveryTemplates['hasura-blog-https HasuraBlogHttpsRecovery'];
+
+  test('the recovery stack keeps a replica whose source is the database\'s ARN in us-east-1', () => {
+    const replica = onlyResource(Template.fromJSON(recovery), 'AWS::RDS::DBInstance').Properties;
+    expect(replica.SourceRegion).toBe('us-east-1');
+    expect(replica.SourceDBInstanceIdentifier).toEqual({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':rds:us-east-1:', { Ref: 'AWS::AccountId' }, ':db:hasura-blog']],
+    });
+    const database = onlyResource(Template.fromJSON(example.template), 'AWS::RDS::DBInstance').Properties;
+    expect(database.DBInstanceIdentifier).toBe('hasura-blog');
+  });
+
+  test('it deploys after the platform (the replica needs its source), and every backup is still copied into its vault', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const stack: Stack = require('../../examples/hasura-blog-https/main').createStack(exampleApp());
+    const recoveryStack = stack.node.root.node.findChild('HasuraBlogHttpsRecovery') as Stack;
+    expect(recoveryStack.region).toBe('us-west-2');
+    expect(recoveryStack.dependencies).toContain(stack);
+    expect(stack.dependencies).not.toContain(recoveryStack);
+    expect(backupCopiesLand(example.template.Resources, recovery.Resources, 'us-west-2')).toEqual([]);
+  });
+
+  test('a failover deploys the same platform in us-west-2 from the promoted replica\'s snapshot, with images the recovery stack published', () => {
+    const app = exampleApp();
+    app.node.setContext('failoverSnapshot', SNAPSHOT);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('../../examples/hasura-blog-https/main').createStack(app);
+    const failover = app.node.findChild('HasuraBlogHttpsFailover') as Stack;
+    const recoveryStack = app.node.findChild('HasuraBlogHttpsRecovery') as Stack;
+    expect(failover.region).toBe('us-west-2');
+    const database = failover.node.findAll().find((c): c is rds.CfnDBInstance => c instanceof rds.CfnDBInstance)!;
+    expect(database.dbSnapshotIdentifier).toBe(SNAPSHOT);
+    // The same content hashes: deploying the failover stack builds and pulls nothing.
+    const published = Object.keys(dockerImagesOf(app, recoveryStack));
+    const needed = Object.keys(dockerImagesOf(app, failover));
+    expect(needed.length).toBe(2);
+    expect(published).toEqual(expect.arrayContaining(needed));
+    // The platform's own images are those same assets.
+    expect(published).toEqual(expect.arrayContaining(Object.keys(dockerImagesOf(app, app.node.findChild('HasuraBlogHttps') as Stack))));
+  });
 });
+
+const SNAPSHOT = 'arn:aws:rds:us-west-2:111122223333:snapshot:hasura-blog-failover';

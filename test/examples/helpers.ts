@@ -1,8 +1,10 @@
 import { Stack, Stage } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { exampleApp } from '../../examples/example-app';
-import { exampleNames, modeledMonthlyUsd, PlatformCost, platformCosts, platformStacks } from '../../examples/synth-all';
-import { PlatformCostModel } from '../../src';
+import {
+  exampleNames, modeledMonthlyUsd, PlatformCost, platformCosts, platformStacks, recoveryRegionsOf, recoveryStacks,
+} from '../../examples/synth-all';
+import { HasuraNextjsPlatform, PlatformCostModel } from '../../src';
 import { oncePerRun } from '../run-cache';
 import { containerNamed, environmentOf, secretNamesOf } from '../util';
 
@@ -21,6 +23,16 @@ export interface SynthesizedExample {
   readonly platformTemplates: { [label: string]: { [key: string]: any } };
   /** What the cost model counts in the construct tree of each of those stacks, by the same label, as JSON. */
   readonly stackInventories: { [label: string]: unknown };
+  /**
+   * The templates of the stacks that hold a recovery region, labelled `<name> <stack id>` (e.g.
+   * `hasura-blog-https HasuraBlogHttpsRecovery`).
+   */
+  readonly recoveryTemplates: { [label: string]: { [key: string]: any } };
+  /**
+   * What the cost model counts in the construct trees of each platform and the recovery regions named
+   * after it together, labelled as `platformTemplates`, for the platforms that have one, as JSON.
+   */
+  readonly recoveryInventories: { [label: string]: unknown };
   /** The keys of the context lookups (e.g. Availability Zones of an account) that synthesis had no answer for. */
   readonly missingContext: string[];
 }
@@ -38,9 +50,25 @@ export function synthesizedExample(name: string): SynthesizedExample {
       holder === stack ? template : Template.fromStack(holder).toJSON()]));
     const stackInventories = Object.fromEntries(holders.map((holder) => [label(holder),
       JSON.parse(JSON.stringify(PlatformCostModel.inventory(holder)))]));
-    const missingContext = (Stage.of(stack)!.synth().manifest.missing ?? []).map((lookup) => lookup.key);
+    // Read from the assembly the example's synthesis made (it synthesized the whole app).
+    const assembly = Stage.of(stack)!.synth();
+    const recoveryTemplates = Object.fromEntries(recoveryStacks(stack).map((holder) => [`${name} ${holder.node.id}`,
+      assembly.getStackArtifact(holder.artifactId).template]));
+    const recoveryInventories = Object.fromEntries(holders.flatMap((holder) => {
+      const platform = holder.node.findAll().find((c): c is HasuraNextjsPlatform => c instanceof HasuraNextjsPlatform)!;
+      const recoveries = recoveryRegionsOf(platform);
+      return recoveries.length === 0 ? [] : [[label(holder), JSON.parse(JSON.stringify(PlatformCostModel.inventoryOf([holder, ...recoveries])))]];
+    }));
+    const missingContext = (assembly.manifest.missing ?? []).map((lookup) => lookup.key);
     return {
-      template, monthlyUsd: modeledMonthlyUsd(stack), platformCosts: platformCosts(stack), platformTemplates, stackInventories, missingContext,
+      template,
+      monthlyUsd: modeledMonthlyUsd(stack),
+      platformCosts: platformCosts(stack),
+      platformTemplates,
+      stackInventories,
+      recoveryTemplates,
+      recoveryInventories,
+      missingContext,
     };
   });
 }
@@ -48,6 +76,11 @@ export function synthesizedExample(name: string): SynthesizedExample {
 /** The template of the example in `examples/<name>`, synthesized once per jest run. */
 export function exampleTemplate(name: string): { [key: string]: any } {
   return synthesizedExample(name).template;
+}
+
+/** Every template of every example's recovery region, labelled as in {@link SynthesizedExample}. */
+export function exampleRecoveryTemplates(): Array<[string, { [key: string]: any }]> {
+  return exampleNames().flatMap((name) => Object.entries(synthesizedExample(name).recoveryTemplates));
 }
 
 /** Every template of every example that holds a platform, labelled as in {@link SynthesizedExample}. */

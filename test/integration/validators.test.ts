@@ -1,5 +1,6 @@
 // cfn-lint (informational rules included), checkov and cfn-guard with the AWS Control Tower proactive
-// rules find nothing in any example template beyond the reasoned entries of validator-ignores.json.
+// rules find nothing in any example template (recovery regions' too) beyond the reasoned entries of
+// validator-ignores.json.
 // The tools are installed by .ci/run: cfn-lint and checkov in .venv (pinned in .ci/requirements.txt),
 // cfn-guard and its rules with the npm dev dependency @cdklabs/cdk-validator-cfnguard.
 import { execFileSync, spawnSync } from 'child_process';
@@ -129,8 +130,11 @@ const findings: Finding[] = [];
 
 beforeAll(() => {
   for (const example of examples) {
-    const template = synthExample(example).templateFile;
-    findings.push(...runCfnLint(example, template), ...runCheckov(example, template), ...runCfnGuard(example, template));
+    // The example's own stack and its recovery region's stack, if it has one.
+    const { templateFile, recoveryTemplateFiles } = synthExample(example);
+    for (const template of [templateFile, ...recoveryTemplateFiles]) {
+      findings.push(...runCfnLint(example, template), ...runCheckov(example, template), ...runCfnGuard(example, template));
+    }
   }
   const counts: Record<string, number> = {};
   for (const finding of findings) {

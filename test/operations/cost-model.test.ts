@@ -27,6 +27,7 @@ function revived(json: unknown): PlatformCostModelProps {
     ...props,
     services: props.services.map((service: any) => ({ ...service, cpuArchitecture: architecture(service.cpuArchitecture) })),
     database: { ...props.database, instanceType: new ec2.InstanceType(props.database.instanceType.instanceTypeIdentifier) },
+    databaseReplicas: props.databaseReplicas.map((r: any) => ({ ...r, instanceType: new ec2.InstanceType(r.instanceType.instanceTypeIdentifier) })),
     instances: props.instances.map((i: any) => ({ ...i, instanceType: new ec2.InstanceType(i.instanceType.instanceTypeIdentifier) })),
   };
 }
@@ -65,6 +66,20 @@ test.each(exampleNames())('%s: the model counts exactly what the synthesized tem
   for (const [label, template] of Object.entries(platformTemplates)) {
     expect([label, stackInventories[label]]).toEqual([label, JSON.parse(JSON.stringify(costInventory(resourcesOfTemplate(template))))]);
   }
+});
+
+test('hasura-blog-https: the replica its recovery region keeps is counted as the templates hold it, and priced like its database', () => {
+  const { platformTemplates, recoveryTemplates, recoveryInventories } = synthesizedExample('hasura-blog-https');
+  const resources = [...resourcesOfTemplate(platformTemplates['hasura-blog-https']),
+    ...resourcesOfTemplate(recoveryTemplates['hasura-blog-https HasuraBlogHttpsRecovery'])];
+  expect(recoveryInventories['hasura-blog-https']).toEqual(JSON.parse(JSON.stringify(costInventory(resources))));
+  const inventory = revived(recoveryInventories['hasura-blog-https']);
+  // The replica inherits the source's 20 GB; it is single-AZ where its source is Multi-AZ.
+  expect(inventory.databaseReplicas!.map((r) => [r.instanceType.toString(), r.multiAz, r.allocatedStorageGiB])).toEqual([['t4g.small', false, 20]]);
+  const replicaLines = lines(inventory, 'RDS').filter((item) => item.description.startsWith('read replica'));
+  expect(replicaLines.map((item) => item.monthlyUsd)).toEqual([23.36, 2.3]); // 0.032 x 730, 20 GB x 0.115
+  // The recovery region adds the replica, its alarm and its key to the platform's own model.
+  expect(synthesizedExample('hasura-blog-https').platformCosts.map((cost) => cost.label)).toEqual(['platform', 'recovery region']);
 });
 
 test('every database class is priced at its us-east-1 list price (PostgreSQL, single-AZ, on demand)', () => {
@@ -181,6 +196,7 @@ test('an existing VPC brings no NAT gateway of the platform', () => {
 describe('bad input names the prop', () => {
   test.each([
     ['database.instanceType', { ...production(), database: { ...production().database, instanceType: new ec2.InstanceType('x2g.large') } }],
+    ['databaseReplicas[0].instanceType', { ...production(), databaseReplicas: [{ ...production().database, instanceType: new ec2.InstanceType('x2g.large') }] }],
     ['services[0].cpu', { ...production(), services: [{ name: 'a', cpu: 100, memoryLimitMiB: 512, taskCount: 1 }] }],
     ['services[0].spotTaskCount', { ...production(), services: [{ name: 'a', cpu: 256, memoryLimitMiB: 512, taskCount: 1, spotTaskCount: 2 }] }],
     ['natGateways', { ...production(), natGateways: -1 }],

@@ -77,6 +77,15 @@ describe('the handler', () => {
       expect(loadBalancerCalls()).toEqual([]);
     });
 
+  test('a stack with a database only (a recovery region\'s replica): the rollback unprotects the database and calls nothing else', async () => {
+    stackIs('ROLLBACK_IN_PROGRESS');
+    const databaseOnly = { ...PROPERTIES, LoadBalancerArn: '', ProtectLoadBalancer: '' };
+    await handler(event('Create', { ResourceProperties: databaseOnly }));
+    await handler(event('Delete', { PhysicalResourceId: 'Guard-r1', ResourceProperties: databaseOnly }));
+    expect(databaseCalls().map((call) => call.DeletionProtection)).toEqual([true, false]);
+    expect(loadBalancerCalls()).toEqual([]);
+  });
+
   test('a database still busy (taking its first backup) is waited for', async () => {
     jest.useFakeTimers({ advanceTimers: true });
     const busy = Object.assign(new Error('Database instance is not in available state.'), { name: 'InvalidDBInstanceStateFault' });
