@@ -56,9 +56,9 @@ export function recoveryRegionsOf(platform: HasuraNextjsPlatform): PlatformRecov
 export function platformCosts(stack: Stack): PlatformCost[] {
   const costs = platformStacks(stack).flatMap((holder) => {
     const platform = holder.node.findAll().find((c): c is HasuraNextjsPlatform => c instanceof HasuraNextjsPlatform && Stack.of(c) === holder)!;
-    const path = relativePath(stack, holder);
+    const holderPath = relativePath(stack, holder);
     const own = Math.round(platform.costEstimate().totalMonthlyUsd);
-    const entries: PlatformCost[] = [{ path, label: path === '' ? 'platform' : path.split('/')[0], monthlyUsd: own }];
+    const entries: PlatformCost[] = [{ path: holderPath, label: holderPath === '' ? 'platform' : holderPath.split('/')[0], monthlyUsd: own }];
     const recoveries = recoveryRegionsOf(platform);
     if (recoveries.length > 0) {
       const both = PlatformCostModel.estimate(PlatformCostModel.inventoryOf([platform, ...recoveries])).totalMonthlyUsd;

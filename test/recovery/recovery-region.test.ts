@@ -236,7 +236,10 @@ test('the images are published to the recovery region\'s own asset repository, a
   const nextjs = path.join(__dirname, '..', '..', 'examples', 'nextjs-app');
   const project = HasuraProject.fromDirectory(path.join(__dirname, '..', '..', 'examples', 'hasura-project'));
   const recovery = withReplica(given, {
-    images: [RecoveryImage.hasuraEngine({ project, cpuArchitecture: ecs.CpuArchitecture.ARM64 }), RecoveryImage.fromAsset(nextjs, { platform: Platform.LINUX_ARM64 })],
+    images: [
+      RecoveryImage.hasuraEngine({ project, cpuArchitecture: ecs.CpuArchitecture.ARM64 }),
+      RecoveryImage.fromAsset(nextjs, { platform: Platform.LINUX_ARM64 }),
+    ],
   });
   expect(recovery.images).toHaveLength(2);
   const images = dockerImagesOf(given.app, given.recoveryStack);
