@@ -49,7 +49,7 @@ export function exampleTemplate(name: string): { [key: string]: any } {
   return synthesizedExample(name).template;
 }
 
-/** Every template of every example that holds a platform, labelled as in {@link SynthesizedExample}. */
+/** Every template of every example that holds a platform, labelled as in `SynthesizedExample`. */
 export function examplePlatformTemplates(): Array<[string, { [key: string]: any }]> {
   return exampleNames().flatMap((name) => Object.entries(synthesizedExample(name).platformTemplates));
 }
