@@ -40,7 +40,7 @@ describe('API.md and the docstrings it is made from', () => {
         }
         const shape = prop.type.primitive === 'number' ? /^\d[\d_.]*$|^\[\d+(, \d+)*\]$/
           : prop.type.primitive === 'boolean' ? /^(true|false)$/
-            : prop.type.primitive === 'string' ? /^'[^']*'$/
+            : prop.type.primitive === 'string' ? /^'[^']*'$|^"[^"]*"$/
               // A Duration, an enum member or a factory call names its type: Duration.seconds(30), logs.RetentionDays.ONE_YEAR.
               : prop.type.fqn ? new RegExp(`\\b${prop.type.fqn.split('.').pop()}\\.`)
                 : undefined;
