@@ -8,11 +8,11 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { HasuraApi, HasuraNextjsPlatform } from '../src';
+import { examplePlatformTemplates } from './examples/helpers';
 import {
   containerNamed, environmentOf, groupIdOf, ingressRules, minimalProps, NEXTJS_IMAGE, onlyResource, secretNamesOf, synthPlatform,
   testStack,
 } from './util';
-import { examplePlatformTemplates } from './examples/helpers';
 import { PUBLIC_HASURA_PATHS } from '../src/edge/load-balancer-checks';
 
 function withDomain(extra: Partial<Parameters<typeof minimalProps>[0]> = {}) {

@@ -136,8 +136,8 @@ describe('mix-day: CloudFront, WAF and a private load balancer', () => {
     test('the rate limit counts pages and API calls, not the static files each page loads', () => {
       const scope = rule('RateLimitPerIp').Statement.RateBasedStatement.ScopeDownStatement;
       expect(matches(scope, { path: '/_next/static/chunks/main-abc.js', labels: [] })).toBe(false);
-      for (const path of ['/', '/posts/1', '/api/health', '/v1/graphql', '/_next/image']) {
-        expect(matches(scope, { path, labels: [] })).toBe(true);
+      for (const page of ['/', '/posts/1', '/api/health', '/v1/graphql', '/_next/image']) {
+        expect(matches(scope, { path: page, labels: [] })).toBe(true);
       }
     });
 
