@@ -335,9 +335,11 @@ describe('the hasura-blog-prod example in Python, Java and Go synthesizes the Ty
     const handlers = Object.values<Json>(withProject.Resources).filter((r) => r.Type === 'AWS::Lambda::Function'
       && /the one-off task that applies the Hasura project/.test(r.Properties.Description ?? ''));
     expect(handlers.length).toBeGreaterThanOrEqual(2);
+    // Each handler's code asset (`<hash>.zip`) is a folder staged into the cloud assembly, with its bundle.
+    const assets = JSON.parse(fs.readFileSync(path.join(outdir, 'WithProject.assets.json'), 'utf8')).files;
     for (const handler of handlers) {
-      const staged = path.join(outdir, handler.Metadata['aws:asset:path']);
-      expect(fs.existsSync(path.join(staged, 'index.js'))).toBe(true);
+      const hash = /^([0-9a-f]{64})\.zip$/.exec(handler.Properties.Code.S3Key)![1];
+      expect(fs.existsSync(path.join(outdir, assets[hash].source.path, 'index.js'))).toBe(true);
     }
   }, 30 * MINUTE);
 
