@@ -18,7 +18,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   cdkVersion: '2.276.0',
   constructsVersion: '10.5.1',
   jsiiVersion: '~6.0.0',
-  minNodeVersion: '20.0.0',
+  // Node.js 20 is end-of-life (jsii warns on every run, also inside a Python app); 22 is the floor.
+  minNodeVersion: '22.0.0',
+  workflowNodeVersion: '22.x',
 
   // The project keeps the classic top-level tsconfig.dev.json used by tests, examples and tooling.
   tsconfigDevFile: 'tsconfig.dev.json',
@@ -112,7 +114,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '/examples/nextjs-app/.next/', '/examples/nextjs-app/package-lock.json',
   ],
   npmignoreEnabled: true,
-  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/.ci/', 'cdk.out/'] },
+  // The npm tarball is also what jsii-pacmak packs into the Python wheel and the Java jar: a virtualenv,
+  // Python caches or build tooling at the repository root must not ride along (test/packaging.test.ts).
+  npmIgnoreOptions: {
+    ignorePatterns: ['/examples/', '/.ci/', 'cdk.out/', '/scripts/', '/.venv/', '/venv/', '/env/', '/.env', '__pycache__/', '*.pyc'],
+  },
 
   sampleCode: false,
   githubOptions: { mergify: false },
@@ -172,6 +178,14 @@ project.addTask('diagram:check', {
   exec: 'ts-node --project tsconfig.dev.json scripts/diagram.ts --check',
 });
 // ---------------------------------------------------------------------------------------------
+
+// A hand-made mutation run: realistic regressions applied one at a time to the sources, each against the
+// jest files that should catch it; prints which were killed and the score. Not part of `npm test` or CI.
+project.addTask('mutation', {
+  description: 'Apply realistic regressions one at a time and report which the tests kill (a few minutes)',
+  exec: 'ts-node --project tsconfig.dev.json scripts/mutation.ts',
+  receiveArgs: true,
+});
 
 // Python, Java and Go packages, built with jsii-pacmak on this kind of machine (.NET has no SDK here).
 const packageLanguages = project.addTask('package:languages', {

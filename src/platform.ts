@@ -48,7 +48,7 @@ import { logsEncryptionKey } from './private/logs-key';
 import { invalid } from './private/validation';
 import { PlatformService } from './services/platform-service';
 
-/** Props of {@link HasuraNextjsPlatform}. */
+/** Props of `HasuraNextjsPlatform`. */
 export interface HasuraNextjsPlatformProps {
   /**
    * Short name of the platform, used in log group names (`/ecs/<platformName>/hasura`): lower-case
@@ -379,7 +379,7 @@ export class HasuraNextjsPlatform extends Construct {
 
   /**
    * The modeled monthly cost of this platform as configured, line by line, at us-east-1 list prices.
-   * Usage-driven lines rest on the model's stated assumptions; see {@link PlatformCostModel}.
+   * Usage-driven lines rest on the model's stated assumptions; see `PlatformCostModel`.
    */
   public costEstimate(): CostEstimate {
     return PlatformCostModel.estimate(PlatformCostModel.inventory(this));

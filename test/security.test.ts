@@ -8,6 +8,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { HasuraApi, HasuraNextjsPlatform } from '../src';
+import { examplePlatformTemplates } from './examples/helpers';
 import {
   containerNamed, environmentOf, groupIdOf, ingressRules, minimalProps, NEXTJS_IMAGE, onlyResource, secretNamesOf, synthPlatform,
   testStack,
@@ -288,7 +289,72 @@ describe('edges', () => {
     template.resourceCountIs('AWS::WAFv2::WebACLAssociation', 0);
   });
 
-  test('secrets never reach the containers as plain environment', () => {
-    expect(secretNamesOf(containerNamed(template, 'hasura'))).toContain('PLATFORM_DB_PASSWORD');
+});
+
+describe('secrets never reach the containers as plain environment', () => {
+  /**
+   * The secrets the platform manages, per container, written out: each must arrive as an ECS secret
+   * from the Secrets Manager secret named here (a fragment of its logical id, and the JSON key read),
+   * and none may appear in any container's plain environment.
+   */
+  const MANAGED: { [container: string]: { [name: string]: string } } = {
+    // Hasura logs in as its own database role, never with the master's secret.
+    'hasura': {
+      PLATFORM_DB_USER: 'HasuraRoleSecret.*:username::',
+      PLATFORM_DB_PASSWORD: 'HasuraRoleSecret.*:password::',
+      HASURA_GRAPHQL_ADMIN_SECRET: 'HasuraAdminSecret',
+      HASURA_GRAPHQL_JWT_SECRET: 'HasuraJwtSecret',
+      HASURA_WEBHOOK_SECRET: 'HasuraWebhookSecret',
+    },
+    'hasura-project': {
+      PLATFORM_DB_USER: 'HasuraRoleSecret.*:username::',
+      PLATFORM_DB_PASSWORD: 'HasuraRoleSecret.*:password::',
+      HASURA_GRAPHQL_ADMIN_SECRET: 'HasuraAdminSecret',
+      HASURA_WEBHOOK_SECRET: 'HasuraWebhookSecret',
+    },
+    'nextjs': { NEXTAUTH_SECRET: 'NextjsNextAuthSecret', HASURA_WEBHOOK_SECRET: 'HasuraWebhookSecret' },
+  };
+  /** Given to Next.js only when asked for by name (`exposeHasuraAdminSecret`, `exposeJwtSigningKey`). */
+  const NEXTJS_OPT_INS: { [name: string]: string } = {
+    HASURA_GRAPHQL_ADMIN_SECRET: 'HasuraAdminSecret',
+    JWT_SECRET: 'HasuraJwtSecret.*:key::',
+  };
+  const EVERY_NAME = [...new Set([...Object.values(MANAGED).flatMap(Object.keys), ...Object.keys(NEXTJS_OPT_INS)])];
+
+  const templates: Array<[string, { [key: string]: any }]> = [...examplePlatformTemplates(), ['default platform', synthPlatform().template.toJSON()]];
+
+  function containersOf(template: { [key: string]: any }): any[] {
+    return Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::ECS::TaskDefinition')
+      .flatMap((taskDefinition) => taskDefinition.Properties.ContainerDefinitions);
+  }
+
+  /** Checks that `container` gets each of `expected` as a secret read from the secret the pattern names. */
+  function expectSecrets(label: string, container: any, expected: { [name: string]: string }): void {
+    const secrets = Object.fromEntries((container.Secrets ?? []).map((s: any) => [s.Name, JSON.stringify(s.ValueFrom)]));
+    for (const [name, source] of Object.entries(expected)) {
+      expect([label, container.Name, name, secrets[name]]).toEqual([label, container.Name, name, expect.stringMatching(new RegExp(source))]);
+    }
+  }
+
+  test.each(templates)('%s: every managed secret is an ECS secret of its container, from its own secret', (label, template) => {
+    const containers = containersOf(template);
+    expect(containers.map((c) => c.Name)).toEqual(expect.arrayContaining(['hasura', 'nextjs']));
+    for (const container of containers.filter((c) => MANAGED[c.Name])) {
+      expectSecrets(label, container, MANAGED[container.Name]);
+    }
+  });
+
+  test.each(templates)('%s: no managed secret name in any container\'s plain environment', (label, template) => {
+    for (const container of containersOf(template)) {
+      const names = Object.keys(environmentOf(container));
+      expect([label, container.Name, names.filter((name) => EVERY_NAME.includes(name))]).toEqual([label, container.Name, []]);
+    }
+  });
+
+  test('Next.js gets the admin secret and the signing key only when asked for by name', () => {
+    const nextjs = (template: { [key: string]: any }) => containersOf(template).find((c) => c.Name === 'nextjs');
+    expect(secretNamesOf(nextjs(synthPlatform().template.toJSON())!)).toEqual(['HASURA_WEBHOOK_SECRET', 'NEXTAUTH_SECRET']);
+    const production = examplePlatformTemplates().find(([label]) => label === 'hasura-blog-prod')![1];
+    expectSecrets('hasura-blog-prod', nextjs(production), { ...MANAGED.nextjs, ...NEXTJS_OPT_INS });
   });
 });

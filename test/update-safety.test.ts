@@ -245,7 +245,7 @@ describe('everyday edits keep every stateful resource', () => {
 });
 
 interface CreationOnlyCase extends UpdateCase {
-  /** What the diff must report, as {@link lossyChanges} formats it. */
+  /** What the diff must report, as `lossyChanges` formats it. */
   readonly lost: string[];
 }
 

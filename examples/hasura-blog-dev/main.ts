@@ -33,7 +33,7 @@ export function developmentProps(): HasuraNextjsPlatformProps {
   };
 }
 
-/** The development stack; `props` defaults to {@link developmentProps}. */
+/** The development stack; `props` defaults to `developmentProps`. */
 export function createStack(app: App, props: HasuraNextjsPlatformProps = developmentProps()): Stack {
   const stack = new Stack(app, 'HasuraBlogDev', {
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: 'us-east-1' },

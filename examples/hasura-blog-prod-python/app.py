@@ -2,7 +2,8 @@
 """The hasura-blog-prod example in Python: the same stack as examples/hasura-blog-prod/main.ts.
 
     pip install -r requirements.txt
-    cdk synth          # or: python app.py (writes to $CDK_OUTDIR, default cdk.out)
+    cdk synth          # or: python app.py
+Both write the cloud assembly to cdk.out/ (or to $CDK_OUTDIR when it is set, as `cdk synth` does).
 """
 import os
 
@@ -80,6 +81,7 @@ def create_stack(app: App) -> Stack:
 
 
 if __name__ == "__main__":
-    app = App()
+    # Without an outdir (and CDK_OUTDIR unset), aws-cdk-lib would write to a temporary folder.
+    app = App(outdir=os.environ.get("CDK_OUTDIR", "cdk.out"))
     create_stack(app)
     app.synth()

@@ -62,7 +62,7 @@ export function productionProps(): HasuraNextjsPlatformProps {
   };
 }
 
-/** The production stack; `props` defaults to {@link productionProps}. */
+/** The production stack; `props` defaults to `productionProps`. */
 export function createStack(app: App, props: HasuraNextjsPlatformProps = productionProps()): Stack {
   const stack = new Stack(app, 'HasuraBlogProd', {
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: 'us-east-1' },

@@ -56,7 +56,7 @@ const HASURA_PROJECT_DIRECTORY = path.join(__dirname, '..', 'hasura-project');
  */
 export const SMOKE_CHECK_ROLE = 'anonymous';
 
-/** Props of {@link HasuraBlogStage}. */
+/** Props of `HasuraBlogStage`. */
 export interface HasuraBlogStageProps extends StageProps {
   /** The platform this stage deploys. */
   readonly platform: HasuraNextjsPlatformProps;

@@ -11,7 +11,7 @@ import {
 import { PlatformDatabaseOptions } from './database-options';
 import { acknowledge, acknowledgeNoRotation, nistAndHipaa } from '../private/acknowledge';
 
-/** Props of {@link PlatformDatabase}. */
+/** Props of `PlatformDatabase`. */
 export interface PlatformDatabaseProps extends PlatformDatabaseOptions {
   /** The VPC to place the database in. */
   readonly vpc: ec2.IVpc;
@@ -36,7 +36,7 @@ export interface PlatformDatabaseProps extends PlatformDatabaseOptions {
  * RDS for PostgreSQL in private subnets: encrypted gp3 storage with autoscaling, automated backups,
  * optional Multi-AZ, TLS required for every connection, logs exported to CloudWatch, a generated master
  * password in Secrets Manager, deletion protection, and a final snapshot when it is removed.
- * Nothing can reach it until a peer is allowed with {@link allowConnectionsFrom}.
+ * Nothing can reach it until a peer is allowed with `allowConnectionsFrom`.
  */
 export class PlatformDatabase extends Construct implements ec2.IConnectable {
   /** The database instance: new, or restored from `snapshotIdentifier`. */

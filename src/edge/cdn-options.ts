@@ -77,11 +77,11 @@ export interface PlatformCdnOptions {
   readonly nextjsInvalidation?: boolean;
 }
 
-/** Props of {@link PlatformCdn}. */
+/** Props of `PlatformCdn`. */
 export interface PlatformCdnProps extends PlatformCdnOptions {
   /**
    * The internal load balancer to put behind CloudFront. It must serve HTTPS on port 443 with a
-   * certificate for `domainName`, and route paths as {@link PlatformLoadBalancer} does.
+   * certificate for `domainName`, and route paths as `PlatformLoadBalancer` does.
    */
   readonly loadBalancer: elbv2.IApplicationLoadBalancer;
 

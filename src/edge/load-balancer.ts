@@ -16,7 +16,7 @@ import { acknowledge, nistAndHipaa } from '../private/acknowledge';
 import { invalid } from '../private/validation';
 import { scaleOnRequests } from '../services/container-service';
 
-/** Props of {@link PlatformLoadBalancer}. */
+/** Props of `PlatformLoadBalancer`. */
 export interface PlatformLoadBalancerProps extends PlatformLoadBalancerOptions {
   /** The VPC; the load balancer goes into its public subnets. */
   readonly vpc: ec2.IVpc;
@@ -29,7 +29,7 @@ export interface PlatformLoadBalancerProps extends PlatformLoadBalancerOptions {
   readonly domain?: PlatformDomainOptions;
 
   /**
-   * Make the load balancer internal, for a CloudFront VPC origin ({@link PlatformCdn}): it goes into
+   * Make the load balancer internal, for a CloudFront VPC origin (`PlatformCdn`): it goes into
    * the private subnets, its security group admits nothing from the internet (the CDN adds the one
    * rule it needs), and no alias record is created, since the CDN owns the domain's name. Requires
    * `domain`: CloudFront reaches the load balancer over HTTPS with the domain's certificate. Set at

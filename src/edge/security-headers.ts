@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import { Construct } from 'constructs';
 
-/** Options of {@link securityHeadersPolicy}. */
+/** Options of `securityHeadersPolicy`. */
 export interface SecurityHeadersSettings {
   /** A Content-Security-Policy to send; none when undefined. */
   readonly contentSecurityPolicy?: string;

@@ -2,7 +2,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 
-/** Props of {@link StaticSite}. */
+/** Props of `StaticSite`. */
 export interface StaticSiteProps {
   /** The site's domain name, e.g. `storybook.example.com`. */
   readonly domainName: string;

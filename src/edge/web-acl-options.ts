@@ -13,7 +13,7 @@ export enum WebAclScope {
 export interface PlatformWebAclOptions {
   /**
    * Requests one client IP may send in any 5-minute window before the rate-based rule blocks it
-   * (10 to 2,000,000,000). Static assets count too when the web ACL sits on CloudFront.
+   * (10 to 2,000,000,000). Requests for Next.js build assets (`/_next/static/`) are not counted.
    *
    * @default 2000
    */
@@ -35,7 +35,7 @@ export interface PlatformWebAclOptions {
   readonly logRetention?: logs.RetentionDays;
 }
 
-/** Props of {@link PlatformWebAcl}. */
+/** Props of `PlatformWebAcl`. */
 export interface PlatformWebAclProps extends PlatformWebAclOptions {
   /**
    * What the web ACL will be attached to. `CLOUDFRONT` requires a stack in us-east-1.

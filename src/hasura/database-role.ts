@@ -13,7 +13,7 @@ import { PlatformDatabase } from '../database/database';
 import { DATABASE_PASSWORD_EXCLUDED_CHARACTERS } from '../database/database-checks';
 import { acknowledge, acknowledgeNoRotation, nistAndHipaa } from '../private/acknowledge';
 
-/** Props of {@link HasuraDatabaseRole.forDatabase}. */
+/** Props of `HasuraDatabaseRole.forDatabase`. */
 export interface HasuraDatabaseRoleProps {
   /** The database Hasura logs in to. */
   readonly database: PlatformDatabase;

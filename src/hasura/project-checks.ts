@@ -62,6 +62,7 @@ export function loadHasuraProject(project: HasuraProject, prop: string): LoadedH
     invalid(prop, directory, `The directory does not exist. ${LAYOUT}`);
   }
   checkConfig(directory, prop);
+  checkTopLevelFolders(directory, prop);
   const metadataDirectory = path.join(directory, 'metadata');
   if (!isDirectory(metadataDirectory)) {
     invalid(prop, metadataDirectory, `The project has no metadata/ directory. ${LAYOUT}`);
@@ -110,6 +111,24 @@ export function checkPoolSettings(project: LoadedHasuraProject, poolSizePerTask:
 /** Hasura's `pool_settings.max_connections` when a source does not set it. */
 export const HASURA_DEFAULT_MAX_CONNECTIONS = 50;
 
+/**
+ * The folders `hasura init` creates. Any other folder is refused: a misspelt `migration/` would
+ * otherwise be left out silently, and the database would never get its tables.
+ */
+const PROJECT_FOLDERS = ['metadata', 'migrations', 'seeds'];
+
+function checkTopLevelFolders(directory: string, prop: string): void {
+  for (const entry of visibleEntries(directory)) {
+    const folder = path.join(directory, entry);
+    if (isDirectory(folder) && !PROJECT_FOLDERS.includes(entry)) {
+      const guess = PROJECT_FOLDERS.find((known) => known.startsWith(entry.toLowerCase()) || entry.toLowerCase().startsWith(known));
+      invalid(prop, folder, `A Hasura project holds only the folders ${PROJECT_FOLDERS.map((f) => `${f}/`).join(', ')} `
+        + `(and config.yaml)${guess ? `; did you mean ${guess}/?` : '.'} The platform applies metadata/ and migrations/ and `
+        + 'nothing else, so move other folders out of the project.');
+    }
+  }
+}
+
 function checkConfig(directory: string, prop: string): void {
   const configFile = path.join(directory, 'config.yaml');
   const config = readYaml(configFile, prop, `The project has no config.yaml. ${LAYOUT}`);
@@ -128,18 +147,42 @@ function readSource(database: any, index: number, file: string, prop: string): H
     invalid(prop, file, `The database "${name}" is of kind ${JSON.stringify(database.kind)}; only \`kind: postgres\` is supported.`);
   }
   const connection = database.configuration?.connection_info;
-  const url = connection?.database_url;
-  const fromEnv = typeof url === 'object' && url !== null ? url.from_env : undefined;
-  if (typeof fromEnv !== 'string' || fromEnv.length === 0) {
-    invalid(prop, file, `The database "${name}" must read its URL from the environment: `
-      + '`database_url: { from_env: HASURA_GRAPHQL_DATABASE_URL }` (set by the platform). A URL written into the project would ship its password in the image.');
-  }
+  const fromEnv = databaseUrlFromEnv(connection?.database_url, name, file, prop);
   const maxConnections = connection?.pool_settings?.max_connections;
   if (maxConnections !== undefined && (!Number.isInteger(maxConnections) || maxConnections < 1)) {
     invalid(prop, file, `The database "${name}" sets pool_settings.max_connections to ${JSON.stringify(maxConnections)}; use a whole number of at least 1.`);
   }
   const tables = readTables(database.tables, path.dirname(file), name, prop);
   return { name, maxConnections, databaseUrlFromEnv: fromEnv, tables };
+}
+
+/** The forms of `database_url` that Hasura reads (Hasura's metadata API reference, PGSourceConnectionInfo). */
+const DATABASE_URL_FORMS = ['a URL string', '{ from_env: <variable> }', '{ connection_parameters: ... }', '{ dynamic_from_file: <path> }'];
+
+/** What the platform sets: every source reads its URL from the environment. */
+const FROM_ENV_EXAMPLE = '`database_url: { from_env: HASURA_GRAPHQL_DATABASE_URL }` (set by the platform)';
+
+/** The environment variable a source's `database_url` names, or an error saying which form was found. */
+function databaseUrlFromEnv(url: unknown, name: string, file: string, prop: string): string {
+  const fromEnv = typeof url === 'object' && url !== null ? (url as { from_env?: unknown }).from_env : undefined;
+  if (typeof fromEnv === 'string' && fromEnv.length > 0) {
+    return fromEnv;
+  }
+  const database = `The database "${name}"`;
+  if (typeof url === 'string') {
+    invalid(prop, file, `${database} has its URL written into the project, which would ship its password in the image; use ${FROM_ENV_EXAMPLE}.`);
+  }
+  const keys = typeof url === 'object' && url !== null && !Array.isArray(url) ? Object.keys(url) : [];
+  if (keys.includes('from_env')) {
+    invalid(prop, file, `${database} sets database_url.from_env to ${JSON.stringify(fromEnv)}; it must name an environment variable: ${FROM_ENV_EXAMPLE}.`);
+  }
+  if (keys.length === 1 && ['connection_parameters', 'dynamic_from_file'].includes(keys[0])) {
+    invalid(prop, file, `${database} sets database_url.${keys[0]}, which the platform does not support: it hands Hasura the database's URL, built from the rotating credentials, in the environment. Use ${FROM_ENV_EXAMPLE}.`);
+  }
+  const found = url === undefined || url === null ? 'no configuration.connection_info.database_url'
+    : `a database_url of ${JSON.stringify(url)}`;
+  invalid(prop, file, `${database} has ${found}, which is not one of Hasura's forms (${DATABASE_URL_FORMS.join(', ')}); `
+    + `the platform needs ${FROM_ENV_EXAMPLE}.`);
 }
 
 function readTables(tables: unknown, baseDirectory: string, database: string, prop: string): HasuraProjectTable[] {

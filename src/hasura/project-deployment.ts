@@ -20,7 +20,7 @@ import { acknowledge, nistAndHipaa } from '../private/acknowledge';
 import { checkInteger, invalid, isToken } from '../private/validation';
 import { acknowledgeTaskDefinition } from '../services/container-service';
 
-/** Props of {@link HasuraProjectDeployment}. */
+/** Props of `HasuraProjectDeployment`. */
 export interface HasuraProjectDeploymentProps {
   /** The Hasura project whose metadata and migrations are applied. */
   readonly project: HasuraProject;
@@ -137,7 +137,7 @@ const LOG_STREAM_PREFIX = 'apply';
  * migrations in it. The image's own entry point applies the metadata, the migrations of every database
  * and a metadata reload through a Hasura server on 127.0.0.1; then a second localhost-only server checks
  * `/healthz?strict=true`. The resource succeeds only when the task exits 0; otherwise the deployment
- * fails and CloudFormation rolls back, before any service that depends on {@link resource} is updated.
+ * fails and CloudFormation rolls back, before any service that depends on `resource` is updated.
  * The metadata API is never reachable from outside the task.
  */
 export class HasuraProjectDeployment extends Construct implements ec2.IConnectable {

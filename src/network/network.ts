@@ -10,7 +10,7 @@ import { PlatformNetworkOptions } from './network-options';
 import { planNetwork } from './network-plan';
 import { acknowledge, nistAndHipaa } from '../private/acknowledge';
 
-/** Props of {@link PlatformNetwork}. */
+/** Props of `PlatformNetwork`. */
 export interface PlatformNetworkProps extends PlatformNetworkOptions {
   /**
    * Customer managed key that encrypts the flow log group.

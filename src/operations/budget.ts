@@ -7,7 +7,7 @@ import { validateBudgetOptions } from './budget-checks';
 import { PlatformBudgetOptions } from './budget-options';
 import { allowServiceToPublishWithKey } from '../private/service-key-access';
 
-/** Props of {@link PlatformBudget}. */
+/** Props of `PlatformBudget`. */
 export interface PlatformBudgetProps extends PlatformBudgetOptions {
   /** Short name of the platform; it names the budget. */
   readonly platformName: string;

@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { MonitoredService } from './monitored-resources';
 import { runningTaskCount } from './monitoring-metrics';
 
-/** Props of {@link PlatformDashboard}. */
+/** Props of `PlatformDashboard`. */
 export interface PlatformDashboardProps {
   /** Short name of the platform; it names the dashboard. */
   readonly platformName: string;

@@ -4,7 +4,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 
 /**
  * What the platform watches and whom it tells. Every threshold has a default an operator would start
- * from; each alarm's evaluation window is fixed and documented on {@link PlatformMonitoring}.
+ * from; each alarm's evaluation window is fixed and documented on `PlatformMonitoring`.
  */
 export interface PlatformMonitoringOptions {
   /**

@@ -1,4 +1,7 @@
 // The edge constructs: CDN through a VPC origin, managed web ACL, static site, and their errors.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
@@ -6,7 +9,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { HasuraNextjsPlatform, HasuraNextjsPlatformProps, PlatformWebAcl, StaticSite, WebAclScope } from '../../src';
 import { exampleTemplate } from '../examples/helpers';
-import { ingressRules, minimalProps, TEST_AZS, testApp } from '../util';
+import { ingressRules, minimalProps, onlyResource, TEST_AZS, testApp } from '../util';
 
 function stackIn(region: string): Stack {
   const app = testApp({ [`availability-zones:account=123456789012:region=${region}`]: TEST_AZS.map((az) => az.replace('us-east-1', region)) });
@@ -81,6 +84,28 @@ describe('mix-day: CloudFront, WAF and a private load balancer', () => {
     template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: 'aws-waf-logs-mix-day', KmsKeyId: Match.anyValue() });
   });
 
+  test('every rule blocks: the rate limit and the GraphQL-sparing rule by their action, the managed groups by their own actions', () => {
+    const rules = Object.values<any>(resources).find((r) => r.Type === 'AWS::WAFv2::WebACL').Properties.Rules;
+    const actions = Object.fromEntries(rules.map((rule: any) => [rule.Name, rule.Action ?? { override: rule.OverrideAction }]));
+    expect(actions).toEqual({
+      RateLimitPerIp: { Block: {} },
+      AWSManagedRulesAmazonIpReputationList: { override: { None: {} } },
+      AWSManagedRulesCommonRuleSet: { override: { None: {} } },
+      BodyRulesOutsideGraphql: { Block: {} },
+      AWSManagedRulesKnownBadInputsRuleSet: { override: { None: {} } },
+    });
+    // Only the common rule set's body rules are turned into counts (the rule above blocks what they label).
+    for (const rule of rules.filter((r: any) => r.Name !== 'AWSManagedRulesCommonRuleSet')) {
+      expect([rule.Name, rule.Statement.ManagedRuleGroupStatement?.RuleActionOverrides]).toEqual([rule.Name, undefined]);
+    }
+    expect(rules.find((r: any) => r.Name === 'RateLimitPerIp').Statement.RateBasedStatement)
+      .toMatchObject({ AggregateKeyType: 'IP', EvaluationWindowSec: 300, Limit: 2000 });
+  });
+
+  test('the web ACL logs are kept a year by default, as documented', () => {
+    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: 'aws-waf-logs-mix-day', RetentionInDays: 365 });
+  });
+
   describe('how the web ACL treats requests', () => {
     const acl = Object.values<any>(resources).find((r) => r.Type === 'AWS::WAFv2::WebACL').Properties;
     const rule = (name: string) => acl.Rules.find((r: any) => r.Name === name);
@@ -116,8 +141,8 @@ describe('mix-day: CloudFront, WAF and a private load balancer', () => {
     test('the rate limit counts pages and API calls, not the static files each page loads', () => {
       const scope = rule('RateLimitPerIp').Statement.RateBasedStatement.ScopeDownStatement;
       expect(matches(scope, { path: '/_next/static/chunks/main-abc.js', labels: [] })).toBe(false);
-      for (const path of ['/', '/posts/1', '/api/health', '/v1/graphql', '/_next/image']) {
-        expect(matches(scope, { path, labels: [] })).toBe(true);
+      for (const page of ['/', '/posts/1', '/api/health', '/v1/graphql', '/_next/image']) {
+        expect(matches(scope, { path: page, labels: [] })).toBe(true);
       }
     });
 
@@ -191,6 +216,31 @@ describe('errors naming the props', () => {
       .toThrow(/^Invalid cdn.originFacingPrefixList: undefined\. Looking up com.amazonaws.global.cloudfront.origin-facing needs/);
   });
 
+  test('a web ACL name: 1 to 50 letters, digits, hyphens and underscores', () => {
+    const acl = (webAclName: string) => () => new PlatformWebAcl(stackIn('us-east-1'), 'Acl', { webAclScope: WebAclScope.REGIONAL, webAclName });
+    for (const name of ['blog', 'blog_prod-2', 'B'.repeat(50)]) {
+      const built = acl(name)();
+      expect(built.webAclName).toBe(name);
+      Template.fromStack(Stack.of(built)).hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: `aws-waf-logs-${name}` });
+    }
+    for (const name of ['', 'B'.repeat(51), 'blog prod', 'blog.prod', 'blóg']) {
+      expect(acl(name)).toThrow(`Invalid webAcl.webAclName: ${JSON.stringify(name)}. Use 1 to 50 letters, digits, hyphens and underscores.`);
+    }
+  });
+
+  test('countOnly makes every rule count, and nothing else block', () => {
+    const stack = stackIn('us-east-1');
+    new PlatformWebAcl(stack, 'Acl', { webAclScope: WebAclScope.REGIONAL, countOnly: true });
+    const rules = onlyResource(Template.fromStack(stack), 'AWS::WAFv2::WebACL').Properties.Rules;
+    expect(rules.map((rule: any) => [rule.Name, rule.Action ?? rule.OverrideAction])).toEqual([
+      ['RateLimitPerIp', { Count: {} }],
+      ['AWSManagedRulesAmazonIpReputationList', { Count: {} }],
+      ['AWSManagedRulesCommonRuleSet', { Count: {} }],
+      ['BodyRulesOutsideGraphql', { Count: {} }],
+      ['AWSManagedRulesKnownBadInputsRuleSet', { Count: {} }],
+    ]);
+  });
+
   test('a stand-alone CLOUDFRONT web ACL outside us-east-1', () => {
     expect(() => new PlatformWebAcl(stackIn('eu-west-1'), 'Acl', { webAclScope: WebAclScope.CLOUDFRONT }))
       .toThrow(/^Invalid webAcl.webAclScope: "CLOUDFRONT"/);
@@ -241,5 +291,34 @@ describe('StaticSite on its own', () => {
       .toThrow(/^Invalid staticSite.contentSecurityPolicy/);
     expect(() => new StaticSite(other, 'B', { domainName: 'docs.example.com', hostedZone: zone, defaultRootObject: '/index.html' }))
       .toThrow(/^Invalid staticSite.defaultRootObject/);
+  });
+
+  describe('sourcePath', () => {
+    const site = fs.mkdtempSync(path.join(os.tmpdir(), 'static-site-'));
+    afterAll(() => fs.rmSync(site, { recursive: true, force: true }));
+    const build = (sourcePath: string, defaultRootObject?: string) => {
+      const other = stackIn('us-east-1');
+      const zone = route53.HostedZone.fromHostedZoneAttributes(other, 'Zone', { hostedZoneId: 'Z0EDGE', zoneName: 'example.com' });
+      return () => new StaticSite(other, 'Site', { domainName: 'docs.example.com', hostedZone: zone, sourcePath, defaultRootObject });
+    };
+
+    test('a folder that does not exist is named with the prop', () => {
+      const missing = path.join(site, 'storybook-static');
+      expect(build(missing)).toThrow(`Invalid staticSite.sourcePath: ${JSON.stringify(missing)}. Nothing is there`);
+    });
+
+    test('a folder without its root object is refused; with it, it is uploaded', () => {
+      fs.writeFileSync(path.join(site, 'iframe.html'), '<html></html>');
+      expect(build(site)).toThrow(/^Invalid staticSite.sourcePath: ".*"\. The folder has no index\.html \(staticSite\.defaultRootObject\), so the site's root would answer 403/);
+      expect(build(site, 'home.html')).toThrow(/The folder has no home\.html/);
+      fs.writeFileSync(path.join(site, 'index.html'), '<html></html>');
+      expect(build(site)().deployment).toBeDefined();
+    });
+
+    test('a file is accepted only as a .zip of the site', () => {
+      const file = path.join(site, 'site.tar');
+      fs.writeFileSync(file, '');
+      expect(build(file)).toThrow(/^Invalid staticSite.sourcePath: ".*site\.tar"\. Give a folder \(the built site\) or a \.zip file of one/);
+    });
   });
 });

@@ -78,12 +78,12 @@ export function exampleTemplate(name: string): { [key: string]: any } {
   return synthesizedExample(name).template;
 }
 
-/** Every template of every example's recovery region, labelled as in {@link SynthesizedExample}. */
+/** Every template of every example's recovery region, labelled as in `SynthesizedExample`. */
 export function exampleRecoveryTemplates(): Array<[string, { [key: string]: any }]> {
   return exampleNames().flatMap((name) => Object.entries(synthesizedExample(name).recoveryTemplates));
 }
 
-/** Every template of every example that holds a platform, labelled as in {@link SynthesizedExample}. */
+/** Every template of every example that holds a platform, labelled as in `SynthesizedExample`. */
 export function examplePlatformTemplates(): Array<[string, { [key: string]: any }]> {
   return exampleNames().flatMap((name) => Object.entries(synthesizedExample(name).platformTemplates));
 }

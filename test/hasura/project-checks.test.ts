@@ -92,10 +92,30 @@ describe('errors name the prop, the offending path and what is allowed', () => {
   test('a database of another kind', () => {
     expectInvalid({ 'metadata/databases/databases.yaml': '- name: default\n  kind: mssql\n' }, 'metadata/databases/databases.yaml', /only `kind: postgres`/);
   });
+  /** databases.yaml with one database whose `database_url` is `url` (YAML, indented under the key). */
+  const withDatabaseUrl = (url: string) => ({
+    'metadata/databases/databases.yaml': `- name: default\n  kind: postgres\n  configuration:\n    connection_info:\n      database_url:${url}\n`,
+  });
+  const DATABASES_FILE = 'metadata/databases/databases.yaml';
   test('a database URL written into the project', () => {
-    expectInvalid({
-      'metadata/databases/databases.yaml': '- name: default\n  kind: postgres\n  configuration:\n    connection_info:\n      database_url: postgres://u:p@db:5432/x\n',
-    }, 'metadata/databases/databases.yaml', /must read its URL from the environment/);
+    expectInvalid(withDatabaseUrl(' postgres://u:p@db:5432/x'), DATABASES_FILE,
+      /The database "default" has its URL written into the project, which would ship its password in the image; use `database_url: \{ from_env: HASURA_GRAPHQL_DATABASE_URL \}`/);
+  });
+  test('a database_url object that is none of Hasura\'s forms', () => {
+    expectInvalid(withDatabaseUrl('\n        fromEnv: HASURA_GRAPHQL_DATABASE_URL'), DATABASES_FILE,
+      /The database "default" has a database_url of \{"fromEnv":"HASURA_GRAPHQL_DATABASE_URL"\}, which is not one of Hasura's forms \(a URL string, \{ from_env: <variable> \}, \{ connection_parameters: \.\.\. \}, \{ dynamic_from_file: <path> \}\)/);
+    expectInvalid(withDatabaseUrl('\n        - from_env: X'), DATABASES_FILE, /has a database_url of \[\{"from_env":"X"\}\], which is not one of Hasura's forms/);
+  });
+  test('a database without a database_url', () => {
+    expectInvalid({ 'metadata/databases/databases.yaml': '- name: default\n  kind: postgres\n  configuration: {}\n' }, DATABASES_FILE,
+      /has no configuration\.connection_info\.database_url, which is not one of Hasura's forms/);
+  });
+  test('an empty from_env', () => {
+    expectInvalid(withDatabaseUrl('\n        from_env: ""'), DATABASES_FILE, /sets database_url\.from_env to ""; it must name an environment variable/);
+  });
+  test.each([['connection_parameters', '\n          host: db'], ['dynamic_from_file', ' /etc/db-url']])('Hasura\'s other form %s, which the platform does not use', (form, value) => {
+    expectInvalid(withDatabaseUrl(`\n        ${form}:${value}`), DATABASES_FILE,
+      new RegExp(`The database "default" sets database_url\\.${form}, which the platform does not support`));
   });
   test('a max_connections that is not a positive whole number', () => {
     expectInvalid({
@@ -114,14 +134,19 @@ describe('errors name the prop, the offending path and what is allowed', () => {
     expectInvalid({ 'metadata/databases/default/tables/public_notes.yaml': 'select_permissions: []\n' },
       'metadata/databases/default/tables/public_notes.yaml', /needs `table: \{ name: \.\.\., schema: \.\.\. \}`/);
   });
+  test.each([['migration', 'did you mean migrations/?'], ['metadatas', 'did you mean metadata/?'], ['seed', 'did you mean seeds/?'],
+    ['sql', '\\(and config\\.yaml\\)\\. The platform applies metadata/ and migrations/ and nothing else']])('an unexpected top-level folder %s/', (folder, hint) => {
+    expectInvalid({ [`${folder}/default/1700000000001_more/up.sql`]: 'SELECT 1;' }, folder,
+      new RegExp(`A Hasura project holds only the folders metadata/, migrations/, seeds/ .*${hint}`));
+  });
   test('a file directly under migrations/', () => {
     expectInvalid({ 'migrations/notes.sql': 'SELECT 1;' }, 'migrations/notes.sql', /one directory per database/);
   });
   test('migrations of a database the metadata does not list', () => {
     expectInvalid({ 'migrations/other/1_init/up.sql': 'SELECT 1;' }, 'migrations/other', /no database "other".*only folders of listed databases: "default"/);
   });
-  test('a migration folder not named <timestamp>_<name>', () => {
-    expectInvalid({ 'migrations/default/init/up.sql': 'SELECT 1;' }, 'migrations/default/init', /`<timestamp>_<name>`/);
+  test.each(['init', 'init_notes', 'v1_init', '_init', '1700000000000', '1700000000000-init'])('a migration folder %s, not named <timestamp>_<name>', (folder) => {
+    expectInvalid({ [`migrations/default/${folder}/up.sql`]: 'SELECT 1;' }, `migrations/default/${folder}`, /`<timestamp>_<name>`/);
   });
   test('a migration without up.sql', () => {
     expectInvalid({ 'migrations/default/1700000000001_empty/down.sql': 'SELECT 1;' }, 'migrations/default/1700000000001_empty', /needs an up\.sql/);

@@ -185,6 +185,19 @@ test('NAT instances are priced with their root volumes and public addresses, ins
   expect(INSTANCE_TYPES.get('t4g.nano')).toBe(0.0042);
 });
 
+test('every NAT instance type is priced at its us-east-1 list price (Linux, on demand)', () => {
+  // AWS price list for EC2, us-east-1, recorded 2026-11-22.
+  const listPrices: { [instanceType: string]: number } = {
+    't4g.nano': 0.0042,
+    't4g.micro': 0.0084,
+    't4g.small': 0.0168,
+    't3.nano': 0.0052,
+    't3.micro': 0.0104,
+    't3.small': 0.0208,
+  };
+  expect(Object.fromEntries(INSTANCE_TYPES)).toEqual(listPrices);
+});
+
 test('an existing VPC brings no NAT gateway of the platform', () => {
   const stack = testStack();
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });

@@ -97,6 +97,18 @@ describe('monitoring on, defaults', () => {
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
   });
 
+  test('the topic lets CloudWatch alarms of this account publish, and nobody else through that statement', () => {
+    const policy = onlyResource(template, 'AWS::SNS::TopicPolicy').Properties.PolicyDocument;
+    const alarms = policy.Statement.find((statement: any) => statement.Sid === 'AllowCloudWatchAlarmsToPublish');
+    expect(alarms).toMatchObject({
+      Effect: 'Allow',
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: 'sns:Publish',
+      Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } },
+    });
+    expect(JSON.stringify(alarms.Condition.ArnLike['aws:SourceArn'])).toContain(':cloudwatch:');
+  });
+
   test('CloudWatch may use the platform key to publish', () => {
     template.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
