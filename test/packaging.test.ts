@@ -42,7 +42,7 @@ describe('the npm tarball (and so every language package)', () => {
     // `npm test` compiles first; run `npx projen compile` before this file alone.
     expect(files).toEqual(expect.arrayContaining(['.jsii', 'lib/index.js', 'lib/index.d.ts', 'API.md', 'package.json',
       'assets/hasura/project-task-start.lambda/index.js', 'assets/hasura/project-task-status.lambda/index.js',
-      'assets/operations/deletion-protection.lambda/index.js', 'node_modules/yaml/package.json']));
+      'assets/hasura/database-role.lambda/index.js', 'assets/operations/deletion-protection.lambda/index.js', 'node_modules/yaml/package.json']));
   });
 
   test('holds nothing else of the clone: no virtualenv, dotenv file, sources, tests, examples or scripts', () => {

@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { IConstruct } from 'constructs';
 import { DatabaseCostProfile, PlatformCostModelProps, ServiceCostProfile } from './cost-model-options';
+import { PRICED_RESOURCES } from './priced-resources';
 
 /**
  * What the cost model prices, counted from CloudFormation resources: the ones a construct tree
@@ -76,7 +77,8 @@ export function costInventory(resources: CfnView[]): PlatformCostModelProps {
     webAcls: webAcls.length,
     webAclRules: webAcls.reduce((sum, acl) => sum + (acl.properties.Rules ?? []).length, 0),
     distributions: ofType('AWS::CloudFront::Distribution').length,
-    serverlessCaches: ofType('AWS::ElastiCache::ServerlessCache').filter((cache) => cache.properties.Engine === 'valkey').length,
+    resourceCounts: Object.fromEntries(PRICED_RESOURCES.map((kind) =>
+      [kind.key, ofType(kind.cfnType).filter((resource) => kind.isKind?.(resource.properties) ?? true).length])),
   };
 }
 

@@ -219,12 +219,14 @@ export interface PlatformCostModelProps {
   readonly distributions?: number;
 
   /**
-   * ElastiCache Serverless caches for Valkey (the Next.js shared cache), priced at the least data they
-   * are billed for and an assumed number of ECPUs per request.
+   * How many resources of each kind the model prices per resource held, by kind: today
+   * `valkeyServerlessCaches` (ElastiCache Serverless for Valkey, the Next.js shared cache, priced at
+   * the least data it is billed for and an assumed number of ECPUs per request). An unknown kind is
+   * refused.
    *
-   * @default 0
+   * @default - none
    */
-  readonly serverlessCaches?: number;
+  readonly resourceCounts?: { [kind: string]: number };
 
   /**
    * Usage the model has to assume.

@@ -2,7 +2,8 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { IConstruct } from 'constructs';
 import { costInventory, resourcesOfTree } from './cost-inventory';
 import { CostEstimate, CostLineItem, DatabaseCostProfile, PlatformCostModelProps, ServiceCostProfile } from './cost-model-options';
-import { CACHE_ECPUS_PER_REQUEST, DATABASE_CLASSES, HOURS_PER_MONTH, INSTANCE_TYPES, PRICE_REGION, PRICES, PRICES_AS_OF } from './prices';
+import { PRICED_RESOURCES } from './priced-resources';
+import { DATABASE_CLASSES, HOURS_PER_MONTH, INSTANCE_TYPES, PRICE_REGION, PRICES, PRICES_AS_OF } from './prices';
 import { ENHANCED_MONITORING_INTERVALS } from '../database/database-checks';
 import { checkInteger, invalid } from '../private/validation';
 
@@ -155,12 +156,11 @@ export class PlatformCostModel {
         distributions * assumptions.requestsMillions * 100 * PRICES.cloudFrontHttpsRequests10k);
     }
 
-    const caches = props.serverlessCaches ?? 0;
-    if (caches > 0) {
-      add('ElastiCache', `${caches} Valkey serverless cache(s), ${PRICES.valkeyServerlessMinimumGb} GB stored (the least billed,`
-        + ` $${PRICES.valkeyServerlessGbHour}/GB-hour)`, caches * PRICES.valkeyServerlessMinimumGb * PRICES.valkeyServerlessGbHour * HOURS_PER_MONTH);
-      add('ElastiCache', `${assumptions.requestsMillions} million requests x ${CACHE_ECPUS_PER_REQUEST} ECPUs (assumed,`
-        + ` $${PRICES.valkeyEcpuMillion}/million)`, caches * assumptions.requestsMillions * CACHE_ECPUS_PER_REQUEST * PRICES.valkeyEcpuMillion);
+    for (const kind of PRICED_RESOURCES) {
+      const count = props.resourceCounts?.[kind.key] ?? 0;
+      if (count > 0) {
+        kind.lines(count, assumptions).forEach(([description, usd]) => add(kind.category, description, usd));
+      }
     }
 
     return {
@@ -271,7 +271,12 @@ function validateCostModelProps(props: PlatformCostModelProps): void {
   checkInteger('webAcls', props.webAcls, 0, 100);
   checkInteger('webAclRules', props.webAclRules, 0, 10000);
   checkInteger('distributions', props.distributions, 0, 100);
-  checkInteger('serverlessCaches', props.serverlessCaches, 0, 100);
+  for (const [key, count] of Object.entries(props.resourceCounts ?? {})) {
+    if (!PRICED_RESOURCES.some((kind) => kind.key === key)) {
+      invalid('resourceCounts', key, `The cost model prices ${PRICED_RESOURCES.map((kind) => kind.key).join(', ')}.`);
+    }
+    checkInteger(`resourceCounts.${key}`, count, 0, 1000);
+  }
   const assumptions = props.assumptions ?? {};
   for (const name of ['natDataProcessedGb', 'loadBalancerCapacityUnits', 'logIngestionGb', 'requestsMillions', 'enhancedMonitoringSampleKb'] as const) {
     const value = assumptions[name];

@@ -35,11 +35,6 @@ export const PRICES = {
   webAclRequestsMillion: 0.60,
   /** HTTPS requests, per 10,000 (United States, Mexico, Canada). */
   cloudFrontHttpsRequests10k: 0.01,
-  /** ElastiCache Serverless for Valkey: data stored, per GB-hour, billed for at least 100 MB. */
-  valkeyServerlessGbHour: 0.084,
-  valkeyServerlessMinimumGb: 0.1,
-  /** ElastiCache Serverless for Valkey: per million ElastiCache Processing Units (a read or write of up to 1 KB). */
-  valkeyEcpuMillion: 0.0023,
   /** X-Ray traces recorded, per million (the first 100,000 a month are free). */
   xrayTracesMillion: 5.00,
   /**
@@ -51,9 +46,6 @@ export const PRICES = {
   performanceInsightsVcpuMonth: 1.7561,
   performanceInsightsExtraMonthVcpu: 0.0739,
 } as const;
-
-/** ECPUs a page request costs the shared cache: a read of the page entry and of the tag index (assumed). */
-export const CACHE_ECPUS_PER_REQUEST = 2;
 
 /** A database instance class: its single-AZ hourly price for PostgreSQL, and its vCPUs (Performance Insights bills per vCPU). */
 export interface DatabaseClassFacts {

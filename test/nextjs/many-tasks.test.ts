@@ -66,8 +66,8 @@ describe('the shared cache', () => {
   });
 
   test('is priced by the cost model', () => {
-    const inventory = synthesizedExample('mix-day').stackInventories['mix-day'] as { serverlessCaches: number };
-    expect(inventory.serverlessCaches).toBe(1);
+    const inventory = synthesizedExample('mix-day').stackInventories['mix-day'] as { resourceCounts: { [kind: string]: number } };
+    expect(inventory.resourceCounts.valkeyServerlessCaches).toBe(1);
     const { platform } = synthPlatform({ nextjs: { image: NEXTJS_IMAGE, sharedCache: {} } });
     const lines = platform.costEstimate().lineItems.filter((line) => line.category === 'ElastiCache');
     // 0.1 GB (the least billed) x $0.084 x 730 h, and the assumed ECPUs.

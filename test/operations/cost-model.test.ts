@@ -175,6 +175,16 @@ test('an internal load balancer behind CloudFront holds no public address; the W
   expect(lines(inventory, 'WAF').map((item) => item.monthlyUsd)).toEqual([5 + rules.length, 0.6]);
 });
 
+test('the shared cache is counted from the template and priced at the least storage it bills and the ECPUs of the requests', () => {
+  const inventory = revived(synthesizedExample('mix-day').stackInventories['mix-day']);
+  const caches = Object.values<any>(exampleTemplate('mix-day').Resources).filter((r) => r.Type === 'AWS::ElastiCache::ServerlessCache');
+  expect(inventory.resourceCounts).toEqual({ valkeyServerlessCaches: caches.length });
+  // 0.1 GB x $0.084/GB-hour x 730 h, and 1 million requests x 2 ECPUs x $0.0023 per million (rounded to cents).
+  expect(lines(inventory, 'ElastiCache').map((item) => item.monthlyUsd)).toEqual([6.13, 0]);
+  expect(lines({ ...inventory, assumptions: { requestsMillions: 1000 } }, 'ElastiCache').map((item) => item.monthlyUsd)).toEqual([6.13, 4.6]);
+  expect(lines(production(), 'ElastiCache')).toEqual([]);
+});
+
 test('NAT instances are priced with their root volumes and public addresses, instead of NAT gateways', () => {
   const inventory = revived(synthesizedExample('hasura-blog-lean').stackInventories['hasura-blog-lean']);
   expect(inventory.natGateways).toBe(0);
@@ -221,6 +231,8 @@ describe('bad input names the prop', () => {
     ['logMetrics', { ...production(), logMetrics: 1.5 }],
     ['traceSamplingRatio', { ...production(), traceSamplingRatio: 2 }],
     ['assumptions.enhancedMonitoringSampleKb', { ...production(), assumptions: { enhancedMonitoringSampleKb: -1 } }],
+    ['resourceCounts', { ...production(), resourceCounts: { redisClusters: 1 } }],
+    ['resourceCounts.valkeyServerlessCaches', { ...production(), resourceCounts: { valkeyServerlessCaches: 0.5 } }],
   ])('%s', (prop, props) => {
     expect(() => PlatformCostModel.estimate(props as PlatformCostModelProps)).toThrow(`Invalid ${prop}:`);
   });
