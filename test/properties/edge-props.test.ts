@@ -1,8 +1,10 @@
 // Property-based tests of the edge: CDN and web ACL options synthesize an internal load balancer only
-// CloudFront reaches and a web ACL that enforces (or counts); one bad value fails up front, naming it.
+// CloudFront reaches and a web ACL that enforces (or counts), keeping every contract between the services;
+// one bad value fails up front, naming it.
 import { Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
 import { HasuraNextjsPlatform } from '../../src';
+import { contractBreaches, platformNameOf } from '../contracts/contracts';
 import { ingressRules } from '../util';
 import {
   EDGE_MUTATIONS, SEED, edgeProps, edgeSpecArb, fuzzStack, never, tally,
@@ -16,6 +18,7 @@ describe('edge props', () => {
       new HasuraNextjsPlatform(stack, 'Platform', edgeProps(stack, spec));
       const template = Template.fromStack(stack);
       const scheme = template.toJSON().Resources;
+      expect(contractBreaches(template.toJSON() as any, platformNameOf(template.toJSON() as any))).toEqual([]);
       const loadBalancer = Object.values<any>(scheme).find((r) => r.Type === 'AWS::ElasticLoadBalancingV2::LoadBalancer');
       expect(loadBalancer.Properties.Scheme).toBe(spec.cdn ? 'internal' : 'internet-facing');
       const open = ingressRules(template).filter((rule) => rule.cidr === '0.0.0.0/0' || rule.cidr === '::/0');
