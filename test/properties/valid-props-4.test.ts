@@ -1,4 +1,0 @@
-// Valid prop sets, part 4 of valid-props.ts's PARTS: the generated sets this file synthesizes and checks.
-import { describeValidProps } from './valid-props';
-
-describeValidProps(4);
