@@ -7,7 +7,7 @@ import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { exampleApp } from '../examples/example-app';
+import { EXAMPLE_CONTEXT } from '../examples/example-app';
 import { exampleNames } from '../examples/synth-all';
 import { HasuraNextjsPlatform } from '../src';
 import { TEST_ENV, testApp } from './util';
@@ -16,8 +16,13 @@ function packs(app: App): NagPack[] {
   return [new AwsSolutionsChecks(app), new NIST80053R5Checks(app), new HIPAASecurityChecks(app)];
 }
 
+/**
+ * The example's app with the examples' context, without aws-cdk-lib's built-in CloudFormation
+ * validation: every example already synthesizes with it, as its cdk.json configures it
+ * (test/examples/examples.test.ts), and it would only repeat that here, at a second of CPU per example.
+ */
 function appOf(name: string): App {
-  const app = exampleApp();
+  const app = new App({ context: EXAMPLE_CONTEXT, builtinCloudFormationValidation: false });
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   require(`../examples/${name}/main`).createStack(app);
   return app;

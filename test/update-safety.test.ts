@@ -19,7 +19,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { createStack, productionProps } from '../examples/hasura-blog-prod/main';
 import { HasuraNextjsPlatformProps, HasuraProject } from '../src';
-import { testApp } from './util';
+import { sharedOutdir, testApp } from './util';
 
 /** Resources that hold data, or whose identity others depend on (subnets pin the database). */
 const STATEFUL_TYPES = [
@@ -38,21 +38,24 @@ const LOSSY_IMPACTS: string[] = [
  */
 type Edit = (props: HasuraNextjsPlatformProps, imports: Construct) => HasuraNextjsPlatformProps;
 
+/** Templates by the edit that made them: an edit that is one case's change and another's starting point is synthesized once. */
+const templates = new Map<Edit | undefined, { [key: string]: any }>();
+
 function templateOf(edit?: Edit): { [key: string]: any } {
-  const imports = new Stack(undefined, 'Imports', { env: { account: '111122223333', region: 'us-east-1' } });
-  const props = edit ? edit(productionProps(), imports) : productionProps();
-  return Template.fromStack(createStack(testApp(), props)).toJSON();
+  let template = templates.get(edit);
+  if (!template) {
+    const imports = new Stack(undefined, 'Imports', { env: { account: '111122223333', region: 'us-east-1' } });
+    const props = edit ? edit(productionProps(), imports) : productionProps();
+    // The worker's shared assembly directory: the example's assets are staged once, not once per edit.
+    template = Template.fromStack(createStack(testApp({}, sharedOutdir()), props)).toJSON();
+    templates.set(edit, template);
+  }
+  return template;
 }
 
 function diffOf(before: Edit | undefined, after: Edit): TemplateDiff {
-  const compose: Edit = (props, imports) => after(before ? before(props, imports) : props, imports);
-  return fullDiff(before ? templateOf(before) : productionTemplate(), templateOf(compose));
-}
-
-let baseline: { [key: string]: any } | undefined;
-function productionTemplate(): { [key: string]: any } {
-  baseline ??= templateOf();
-  return baseline;
+  const compose: Edit = before ? (props, imports) => after(before(props, imports), imports) : after;
+  return fullDiff(templateOf(before), templateOf(compose));
 }
 
 /**

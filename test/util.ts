@@ -1,7 +1,11 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as cxapi from 'aws-cdk-lib/cx-api';
+import { RUN_CACHE_ENV } from './run-cache';
 import { HasuraNextjsPlatform, HasuraNextjsPlatformProps } from '../src';
 
 /** An account and region, so the stack knows its Availability Zones (from the context below). */
@@ -16,8 +20,9 @@ export const TEST_AZS = ['us-east-1a', 'us-east-1b', 'us-east-1c', 'us-east-1d']
  * aws-cdk-lib's built-in CloudFormation validation (the example apps keep it on, as users run them;
  * the integration tests run cfn-lint, checkov and cfn-guard).
  */
-export function testApp(context: { [key: string]: unknown } = {}): App {
+export function testApp(context: { [key: string]: unknown } = {}, outdir?: string): App {
   return new App({
+    outdir,
     builtinCloudFormationValidation: false,
     treeMetadata: false,
     analyticsReporting: false,
@@ -28,6 +33,29 @@ export function testApp(context: { [key: string]: unknown } = {}): App {
       ...context,
     },
   });
+}
+
+let workerOutdir: string | undefined;
+
+/**
+ * One cloud assembly directory for every app of this jest worker that passes it to `testApp`, for
+ * tests that synthesize the platform many times (property tests, update diffs). The Lambda handlers
+ * and the Hasura engine's build context are then staged (copied and hashed) once per worker, not
+ * once per synth: aws-cdk-lib keeps staged assets by source and output directory, and skips copying
+ * an asset that its directory already holds. Templates are the same either way (asset hashes come
+ * from the content). Each synth rewrites the manifest and templates, so only read an assembly right
+ * after synthesizing it, and do not count what the directory holds. It lives in the run's cache
+ * directory (test/global-setup.ts), which the run removes at its end; outside jest's global setup,
+ * in a temporary directory of its own.
+ */
+export function sharedOutdir(): string {
+  if (!workerOutdir) {
+    const runCache = process.env[RUN_CACHE_ENV];
+    // Per process: two workers must not write the same manifest at once.
+    workerOutdir = runCache ? path.join(runCache, `cdk.out-${process.pid}`) : fs.mkdtempSync(path.join(os.tmpdir(), 'cdk.out-'));
+    fs.mkdirSync(workerOutdir, { recursive: true });
+  }
+  return workerOutdir;
 }
 
 export function testStack(): Stack {

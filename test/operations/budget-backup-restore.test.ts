@@ -1,7 +1,7 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { PlatformRecoveryRegion } from '../../src';
-import { onlyResource, synthPlatform } from '../util';
+import { onlyResource, synthPlatform, testApp } from '../util';
 
 const VAULT = 'arn:aws:backup:us-west-2:111122223333:backup-vault:blog-dr';
 
@@ -186,7 +186,7 @@ describe('copies to a recovery region', () => {
   });
 
   test('PlatformRecoveryRegion holds the vault, named after the platform, with a retained key of its own region', () => {
-    const recovery = new Stack(new App(), 'Recovery', { env: { account: '123456789012', region: 'us-west-2' } });
+    const recovery = new Stack(testApp(), 'Recovery', { env: { account: '123456789012', region: 'us-west-2' } });
     const region = new PlatformRecoveryRegion(recovery, 'Recovery', { platformName: 'shop', primaryRegion: 'us-east-1' });
     const recoveryTemplate = Template.fromStack(recovery);
     const vault = onlyResource(recoveryTemplate, 'AWS::Backup::BackupVault');
@@ -197,7 +197,7 @@ describe('copies to a recovery region', () => {
   });
 
   test('PlatformRecoveryRegion refuses the platform\'s own region', () => {
-    const recovery = new Stack(new App(), 'Same', { env: { account: '123456789012', region: 'us-east-1' } });
+    const recovery = new Stack(testApp(), 'Same', { env: { account: '123456789012', region: 'us-east-1' } });
     expect(() => new PlatformRecoveryRegion(recovery, 'Recovery', { platformName: 'shop', primaryRegion: 'us-east-1' }))
       .toThrow(/^Invalid primaryRegion: "us-east-1"\. It is this stack's region/);
   });

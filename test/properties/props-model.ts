@@ -1,6 +1,6 @@
 // The model behind the property tests: prop sets as plain data, fast-check arbitraries that draw
 // valid sets from the domain and spoil them one value at a time, and the invariants a synthesized
-// platform must keep. The tests themselves are split over three files so jest runs them in parallel.
+// platform must keep. The tests themselves are split over several files so jest runs them in parallel.
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -13,7 +13,9 @@ import {
   HasuraApi, HasuraNextjsPlatformProps, HasuraOptions, NextjsOptions,
   PlatformDatabaseOptions, PlatformLoadBalancerOptions, PlatformNetworkOptions,
 } from '../../src';
-import { containerNamed, environmentOf, ingressRules, minimalProps, NEXTJS_IMAGE, secretNamesOf, TEST_AZS, testStack } from '../util';
+import {
+  containerNamed, environmentOf, ingressRules, minimalProps, NEXTJS_IMAGE, secretNamesOf, sharedOutdir, TEST_AZS, TEST_ENV, testApp,
+} from '../util';
 
 /** Fixed, so a run is reproducible; fast-check prints the seed and path of any counterexample. */
 export const SEED = 1_337_2026;
@@ -82,9 +84,12 @@ export function importedSecrets(stack: Stack, owner: string, names: string[] = [
     secretsmanager.Secret.fromSecretNameV2(stack, `${owner}${name}`, `app/${name}`))]));
 }
 
-/** A stack of the unit tests' app, which knows the four test zones. */
+/**
+ * A stack of the unit tests' app, which knows the four test zones. Its app synthesizes into the
+ * worker's shared directory, so the hundreds of synths stage the same assets only once.
+ */
 export function fuzzStack(): Stack {
-  return testStack();
+  return new Stack(testApp({}, sharedOutdir()), 'Test', { env: TEST_ENV });
 }
 
 export function zoneCount(spec: Spec): number {

@@ -1,0 +1,4 @@
+// Valid prop sets, part 1 of valid-props.ts's PARTS: the generated sets this file synthesizes and checks.
+import { describeValidProps } from './valid-props';
+
+describeValidProps(1);
