@@ -1,4 +1,49 @@
-import { awscdk, javascript } from 'projen';
+import { JsonFile, awscdk, javascript } from 'projen';
+
+// ---------------------------------------------------------------------------------------------
+// Unit tests (test/integration has its own config and task: it needs tools beyond Node.js).
+
+/** Unit tests that replace modules (`jest.mock`) or drive timers with `jest.advanceTimersByTimeAsync`. */
+const MODULE_MOCK_TEST_FILES = [
+  '<rootDir>/test/hasura/database-role.test.ts',
+  '<rootDir>/test/hasura/project-task-handlers.test.ts',
+  '<rootDir>/test/operations/deletion-protection.test.ts',
+];
+
+const IGNORED_PATHS = {
+  // `.next/` is the Next.js example's build output (its standalone copy has a package.json of its own).
+  watchPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '/.next/'],
+  modulePathIgnorePatterns: ['/cdk.out/', '/.next/'],
+};
+
+/**
+ * Every other unit test runs in plain Node.js (jest-light-runner, TypeScript loaded by tsx): a worker's
+ * test files share one module cache, so aws-cdk-lib and the sources load and warm up once per worker
+ * rather than once per file, in a fresh jest sandbox. That halves the suite's time. Test files share
+ * what modules hold: `oncePerRun` values are frozen, and a test that changes a global puts it back.
+ */
+const UNIT_TESTS = {
+  displayName: 'unit',
+  runner: 'jest-light-runner/child-process',
+  setupFiles: ['<rootDir>/test/setup/typescript.mjs'],
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '<rootDir>/test/integration/', ...MODULE_MOCK_TEST_FILES],
+  // A directory per run in which the workers share what one of them computes (the examples' synths).
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
+  // For the global setup and teardown, which jest itself loads.
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.dev.json' }] },
+  ...IGNORED_PATHS,
+};
+
+/** The module-mocking tests, in jest's own sandbox (a module registry per file). */
+const MODULE_MOCK_TESTS = {
+  displayName: 'module mocks',
+  testMatch: MODULE_MOCK_TEST_FILES,
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.dev.json' }] },
+  clearMocks: true,
+  ...IGNORED_PATHS,
+};
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-hasura-nextjs',
@@ -69,6 +114,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-cdk@^2',
     // Draws docs/architecture.png from a synthesized example (`npx projen diagram`); needs Graphviz.
     'cdk-dia@^0.12.3',
+    // Runs the unit tests in plain Node.js, and loads their TypeScript (see UNIT_TESTS).
+    'jest-light-runner@^0.8.2',
+    'tsx@^4.23.0',
   ],
 
   // jsii targets: the same construct library for Python, Java, Go and C#.
@@ -90,17 +138,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     passWithNoTests: false,
     jestConfig: {
-      // test/integration needs tools beyond Node.js (PostgreSQL, Python, a JDK, Go): `test:integration`.
-      testPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '<rootDir>/test/integration/'],
-      // `.next/` is the Next.js example's build output (its standalone copy has a package.json of its own).
-      watchPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '/.next/'],
-      modulePathIgnorePatterns: ['/cdk.out/', '/.next/'],
       collectCoverage: false,
       // Synthesis is CPU-bound: two workers use both cores of the build machines (jest defaults to one there).
       maxWorkers: 2,
-      // A directory per run in which the workers share what one of them computes (the examples' synths).
-      globalSetup: '<rootDir>/test/global-setup.ts',
-      globalTeardown: '<rootDir>/test/global-teardown.ts',
+      // Two kinds of unit test, run by two runners (the `projects` below).
+      projects: [UNIT_TESTS, MODULE_MOCK_TESTS],
+      // The package test (it compiles the API) first, so its compiler runs beside the other tests.
+      testSequencer: '<rootDir>/test/setup/sequencer.js',
     },
   },
 
@@ -124,6 +168,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   githubOptions: { mergify: false },
 });
 
+// With `projects`, jest reads these per project: the top-level copies projen writes would only mislead.
+for (const option of ['testMatch', 'testPathIgnorePatterns', 'watchPathIgnorePatterns', 'coveragePathIgnorePatterns', 'transform', 'clearMocks']) {
+  project.package.file.addDeletionOverride(`jest.${option}`);
+}
+
 // The Next.js example's build output holds generated TypeScript (.next/types) that is not ours to lint.
 project.eslint!.addIgnorePattern('.next/');
 
@@ -137,10 +186,17 @@ project.eslint!.allowDevDeps('src/private/stack-status.ts');
 // jsii reserved-word warnings matter: the API must read well in Python, Java, Go and C#.
 project.compileTask.reset('jsii --fail-on-warnings');
 
-// `npm test` proves the API compiles for every jsii language (warnings are errors), regenerates
-// API.md, then runs the jest suite and eslint.
-project.testTask.prependSpawn(project.tasks.tryFind('post-compile')!);
-project.testTask.prependSpawn(project.compileTask);
+// One esbuild run bundles every handler (src/<dir>/<name>.lambda.ts -> assets/<dir>/<name>.lambda/index.js,
+// the files the generated *-function.ts constructs point at), instead of one projen task per handler.
+const bundleTask = project.tasks.tryFind('bundle')!;
+const handlerEntries = bundleTask.steps.map((step) => step.spawn!.replace(/^bundle:/, 'src/') + '.ts');
+bundleTask.reset();
+bundleTask.exec(['esbuild', '--bundle', ...handlerEntries, '--outbase=src', '--outdir=assets', "'--entry-names=[dir]/[name]/index'",
+  '--target=node24', '--platform=node', '--tsconfig=tsconfig.dev.json', "'--external:@aws-sdk/*'", '--log-level=warning'].join(' '));
+
+// `npm test` bundles the handlers, then runs the jest suite (whose test/package.test.ts compiles the API
+// for every jsii language, warnings as errors, and checks API.md against it) and eslint.
+project.testTask.prependSpawn(project.tasks.tryFind('bundle')!);
 // The custom resource handlers are bundled with esbuild before jsii compiles, so every package built
 // from a compile (npm, PyPI, Maven, Go) carries them, and everything that synthesizes finds them.
 project.compileTask.prependSpawn(project.tasks.tryFind('bundle')!);
@@ -153,11 +209,18 @@ synthExamples.spawn(project.tasks.tryFind('bundle')!);
 synthExamples.exec('ts-node --project tsconfig.dev.json examples/synth-all.ts', { receiveArgs: true });
 
 // Tests that use real components installed by .ci/run: a PostgreSQL server, Python, Java and Go.
+new JsonFile(project, 'test/integration/jest.config.json', {
+  obj: {
+    rootDir: '../..',
+    testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+    transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.dev.json' }] },
+    ...IGNORED_PATHS,
+    reporters: ['default', ['jest-junit', { outputDirectory: 'test-reports', outputName: 'integration.xml' }]],
+  },
+});
 project.addTask('test:integration', {
   description: 'Integration tests with real PostgreSQL, cfn-lint, checkov, cfn-guard and the Python/Java/Go packages',
-  // Array options come first, so arguments passed to the task (test paths, patterns) stay test patterns;
-  // `<rootDir>` would be read as a shell redirect, and relative roots resolve against the root dir anyway.
-  exec: 'jest --testPathIgnorePatterns /node_modules/ /cdk.out/ --roots test/integration --ci --runInBand',
+  exec: 'jest --config test/integration/jest.config.json --ci --runInBand',
   receiveArgs: true,
 });
 

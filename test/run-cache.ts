@@ -1,5 +1,6 @@
 // What one jest worker computes once for the whole run (such as a synthesized example), shared with the
-// other workers through a directory that test/global-setup.ts makes for each run.
+// other workers through a directory that test/global-setup.ts makes for each run, and with the other
+// test files of the same worker in memory.
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -18,8 +19,18 @@ export function oncePerRun<T>(key: string, compute: () => T): T {
   if (memory.has(key)) {
     return memory.get(key) as T;
   }
-  const value = readOrCompute(key, compute);
+  // Every test file of a worker reads the same copy, so none may change it (copy before sorting).
+  const value = deepFreeze(readOrCompute(key, compute));
   memory.set(key, value);
+  return value;
+}
+
+/** `value`, with every object and array in it made read-only: a write then throws (modules are strict). */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    Object.values(value).forEach(deepFreeze);
+  }
   return value;
 }
 

@@ -8,7 +8,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import { exampleApp } from '../../examples/example-app';
 import { exampleNames } from '../../examples/synth-all';
 import { backupCopiesLand } from '../contracts/contracts';
-import { containerNamed, dockerImagesOf, onlyResource } from '../util';
+import { containerNamed, dockerImagesOf, onlyResource, sharedOutdir } from '../util';
 import { exampleRecoveryTemplates, exampleTemplate, scrubHashes, synthesizedExample } from './helpers';
 
 const names = exampleNames();
@@ -118,7 +118,7 @@ describe('hasura-blog-https: disaster recovery in us-west-2', () => {
 
   test('it deploys after the platform (the replica needs its source), and every backup is still copied into its vault', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const stack: Stack = require('../../examples/hasura-blog-https/main').createStack(exampleApp());
+    const stack: Stack = require('../../examples/hasura-blog-https/main').createStack(exampleApp(sharedOutdir(), false));
     const recoveryStack = stack.node.root.node.findChild('HasuraBlogHttpsRecovery') as Stack;
     expect(recoveryStack.region).toBe('us-west-2');
     expect(recoveryStack.dependencies).toContain(stack);
@@ -127,7 +127,7 @@ describe('hasura-blog-https: disaster recovery in us-west-2', () => {
   });
 
   test('a failover deploys the same platform in us-west-2 from the promoted replica\'s snapshot, with images the recovery stack published', () => {
-    const app = exampleApp();
+    const app = exampleApp(sharedOutdir(), false);
     app.node.setContext('failoverSnapshot', SNAPSHOT);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     require('../../examples/hasura-blog-https/main').createStack(app);

@@ -6,7 +6,7 @@ import {
 } from '../../examples/synth-all';
 import { HasuraNextjsPlatform, PlatformCostModel } from '../../src';
 import { oncePerRun } from '../run-cache';
-import { containerNamed, environmentOf, secretNamesOf } from '../util';
+import { containerNamed, environmentOf, secretNamesOf, sharedOutdir } from '../util';
 
 /** What the tests read of a synthesized example. */
 export interface SynthesizedExample {
@@ -37,11 +37,14 @@ export interface SynthesizedExample {
   readonly missingContext: string[];
 }
 
-/** The example in `examples/<name>`, synthesized as its `cdk.json` configures it, once per jest run. */
+/**
+ * The example in `examples/<name>`, synthesized as its `cdk.json` configures it (without the built-in
+ * validation, which `npm run synth:examples` runs), once per jest run.
+ */
 export function synthesizedExample(name: string): SynthesizedExample {
   return oncePerRun(`example-${name}`, () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const stack: Stack = require(`../../examples/${name}/main`).createStack(exampleApp());
+    const stack: Stack = require(`../../examples/${name}/main`).createStack(exampleApp(sharedOutdir(), false));
     // The example's own stack first: its synthesis synthesizes the stages under it too.
     const template = Template.fromStack(stack).toJSON();
     const label = (holder: Stack) => (holder === stack ? name : `${name} ${holder.node.path.slice(stack.node.path.length + 1)}`);

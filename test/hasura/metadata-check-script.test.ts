@@ -8,7 +8,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { HASURA_METADATA_CHECK_SCRIPT, RELOAD_RECREATING_EVENT_TRIGGERS } from '../../src/hasura/start-script';
 
-jest.setTimeout(30_000);
+/** Each case starts a shell and a stand-in server: a slow machine needs more than the default 5 s. */
+const TIMEOUT_MS = 30_000;
 
 interface StubBehaviour {
   /** Status and body of `/healthz?strict=true`. */
@@ -94,22 +95,22 @@ test('consistent metadata: the event triggers are recreated, then the strict che
   // The strict check comes after the reload, so it judges the reloaded metadata.
   const urls = run.requests.map((request) => request.url);
   expect(urls.lastIndexOf('/healthz?strict=true')).toBeGreaterThan(urls.indexOf('/v1/metadata'));
-});
+}, TIMEOUT_MS);
 
 test('inconsistent metadata fails the deploy, with what Hasura answered', async () => {
   const run = await runScript({ strict: [500, 'ERROR'], reload: 200 });
   expect(run.exitCode).toBe(1);
   expect(run.output).toContain('/healthz?strict=true answered HTTP 500: ERROR');
-});
+}, TIMEOUT_MS);
 
 test('a failed reload fails the deploy even when the check would pass', async () => {
   const run = await runScript({ strict: [200, 'OK'], reload: 400 });
   expect(run.exitCode).toBe(1);
   expect(run.output).toContain('Hasura metadata reload failed: HTTP 400');
-});
+}, TIMEOUT_MS);
 
 test('an engine that exits before answering fails the deploy', async () => {
   const run = await runScript({ strict: [200, 'OK'], reload: 200, crash: true });
   expect(run.exitCode).toBe(1);
   expect(run.output).toContain('graphql-engine exited before answering /healthz');
-});
+}, TIMEOUT_MS);

@@ -32,7 +32,7 @@ describe('the shared cache', () => {
     expect(cache.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
     const privateSubnets = ofType('AWS::EC2::Subnet').filter(([id]) => id.includes('Private')).map(([id]) => ({ Ref: id }));
     expect(cache.Properties.SubnetIds).toEqual(privateSubnets);
-    expect(userGroup.Properties.UserIds.sort()).toEqual([user.Properties.UserId, defaultUser.Properties.UserId].sort());
+    expect([...userGroup.Properties.UserIds].sort()).toEqual([user.Properties.UserId, defaultUser.Properties.UserId].sort());
     expect(cache.Properties.UserGroupId).toBe(userGroup.Properties.UserGroupId);
     // A user group must contain a user named default: this one can do nothing.
     expect(defaultUser.Properties.AccessString).toBe('off -@all');
@@ -89,7 +89,7 @@ describe('the CDN caches what Next.js lets it', () => {
     expect(pages).toMatchObject({ DefaultTTL: 0, MinTTL: 0, MaxTTL: 31536000 });
     const key = pages.ParametersInCacheKeyAndForwardedToOrigin;
     expect(key.QueryStringsConfig.QueryStringBehavior).toBe('all');
-    expect(key.HeadersConfig.Headers.sort()).toEqual(['next-router-prefetch', 'next-router-segment-prefetch', 'next-router-state-tree', 'next-url', 'rsc']);
+    expect([...key.HeadersConfig.Headers].sort()).toEqual(['next-router-prefetch', 'next-router-segment-prefetch', 'next-router-state-tree', 'next-url', 'rsc']);
     expect(key.CookiesConfig).toEqual({ CookieBehavior: 'whitelist', Cookies: ['__prerender_bypass'] });
     expect(config.DefaultCacheBehavior.AllowedMethods).toContain('POST');
   });
