@@ -143,7 +143,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
       maxWorkers: 2,
       // Two kinds of unit test, run by two runners (the `projects` below).
       projects: [UNIT_TESTS, MODULE_MOCK_TESTS],
-      // The package test (it compiles the API) first, so its compiler runs beside the other tests.
+      // The tests that run jsii and eslint in child processes first, so those run beside the other tests.
       testSequencer: '<rootDir>/test/setup/sequencer.js',
     },
   },
@@ -194,9 +194,11 @@ bundleTask.reset();
 bundleTask.exec(['esbuild', '--bundle', ...handlerEntries, '--outbase=src', '--outdir=assets', "'--entry-names=[dir]/[name]/index'",
   '--target=node24', '--platform=node', '--tsconfig=tsconfig.dev.json', "'--external:@aws-sdk/*'", '--log-level=warning'].join(' '));
 
-// `npm test` bundles the handlers, then runs the jest suite (whose test/package.test.ts compiles the API
-// for every jsii language, warnings as errors, and checks API.md against it) and eslint.
+// `npm test` bundles the handlers, then runs the jest suite. Its test/package.test.ts compiles the API for
+// every jsii language (warnings as errors) and checks API.md against it; test/lint.test.ts runs eslint.
+// Both run their tool in a child process beside the synthesizing workers, so eslint is no step of its own.
 project.testTask.prependSpawn(project.tasks.tryFind('bundle')!);
+project.testTask.removeStep(project.testTask.steps.findIndex((step) => step.spawn === 'eslint'));
 // The custom resource handlers are bundled with esbuild before jsii compiles, so every package built
 // from a compile (npm, PyPI, Maven, Go) carries them, and everything that synthesizes finds them.
 project.compileTask.prependSpawn(project.tasks.tryFind('bundle')!);

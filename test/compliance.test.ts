@@ -18,8 +18,8 @@ function packs(app: App): NagPack[] {
 
 /**
  * The example's app with the examples' context, without aws-cdk-lib's built-in CloudFormation
- * validation: every example already synthesizes with it, as its cdk.json configures it
- * (test/examples/examples.test.ts), and it would only repeat that here, at a second of CPU per example.
+ * validation: `npm run synth:examples` (which CI runs) synthesizes every example with it, as its cdk.json
+ * configures it, and it would only repeat that here, at a second of CPU per example.
  */
 function appOf(name: string): App {
   const app = new App({ context: EXAMPLE_CONTEXT, builtinCloudFormationValidation: false });

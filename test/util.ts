@@ -17,8 +17,8 @@ export const TEST_AZS = ['us-east-1a', 'us-east-1b', 'us-east-1c', 'us-east-1d']
 /**
  * An app for unit tests: it knows the test zones, and skips what no unit test reads, so each synth
  * costs less: construction stack traces, the construct tree file, version reporting and
- * aws-cdk-lib's built-in CloudFormation validation (the example apps keep it on, as users run them;
- * the integration tests run cfn-lint, checkov and cfn-guard).
+ * aws-cdk-lib's built-in CloudFormation validation (`npm run synth:examples` and `cdk synth` run it on
+ * the example apps, as users do; the integration tests run cfn-lint, checkov and cfn-guard).
  */
 export function testApp(context: { [key: string]: unknown } = {}, outdir?: string): App {
   return new App({
