@@ -203,6 +203,13 @@ project.testTask.removeStep(project.testTask.steps.findIndex((step) => step.spaw
 // from a compile (npm, PyPI, Maven, Go) carries them, and everything that synthesizes finds them.
 project.compileTask.prependSpawn(project.tasks.tryFind('bundle')!);
 
+// jsii type-checks src/ (in test/package.test.ts); jest and tsx only strip types, so the tests, examples and
+// scripts are type-checked here (CI runs it after `npm test`).
+project.addTask('typecheck', {
+  description: 'Type-check the sources, tests, examples, scripts and projen config (tsconfig.dev.json)',
+  exec: 'tsc --noEmit -p tsconfig.dev.json',
+});
+
 // Synthesizes every example app into examples/<name>/cdk.out without AWS credentials or Docker.
 const synthExamples = project.addTask('synth:examples', {
   description: 'Synthesize every example app into examples/<name>/cdk.out',
