@@ -210,12 +210,14 @@ project.addTask('typecheck', {
   exec: 'tsc --noEmit -p tsconfig.dev.json',
 });
 
-// Synthesizes every example app into examples/<name>/cdk.out without AWS credentials or Docker.
+// Synthesizes every example app into examples/<name>/cdk.out without AWS credentials or Docker. tsx only
+// strips types (`npx projen typecheck` checks them), so the README's main command starts at once; the
+// scripts below run the same way.
 const synthExamples = project.addTask('synth:examples', {
   description: 'Synthesize every example app into examples/<name>/cdk.out',
 });
 synthExamples.spawn(project.tasks.tryFind('bundle')!);
-synthExamples.exec('ts-node --project tsconfig.dev.json examples/synth-all.ts', { receiveArgs: true });
+synthExamples.exec('tsx --tsconfig tsconfig.dev.json examples/synth-all.ts', { receiveArgs: true });
 
 // Tests that use real components installed by .ci/run: a PostgreSQL server, Python, Java and Go.
 new JsonFile(project, 'test/integration/jest.config.json', {
@@ -239,7 +241,7 @@ project.addTask('test:integration', {
 // icon, cluster and edge, instead of PNG bytes, which vary with the Graphviz build and fonts.
 project.addTask('diagram', {
   description: 'Draw docs/architecture.png (and .dot) from the hasura-blog-prod example with cdk-dia and Graphviz',
-  exec: 'ts-node --project tsconfig.dev.json scripts/diagram.ts',
+  exec: 'tsx --tsconfig tsconfig.dev.json scripts/diagram.ts',
 });
 project.addTask('perf:synth', {
   description: 'CPU cost of synthesizing the full-featured platform vs one resource with the same modules loaded',
@@ -247,7 +249,7 @@ project.addTask('perf:synth', {
 });
 project.addTask('diagram:check', {
   description: 'Fail when docs/architecture.dot no longer matches the code (needs Graphviz)',
-  exec: 'ts-node --project tsconfig.dev.json scripts/diagram.ts --check',
+  exec: 'tsx --tsconfig tsconfig.dev.json scripts/diagram.ts --check',
 });
 // ---------------------------------------------------------------------------------------------
 
@@ -255,7 +257,7 @@ project.addTask('diagram:check', {
 // jest files that should catch it; prints which were killed and the score. Not part of `npm test` or CI.
 project.addTask('mutation', {
   description: 'Apply realistic regressions one at a time and report which the tests kill (a few minutes)',
-  exec: 'ts-node --project tsconfig.dev.json scripts/mutation.ts',
+  exec: 'tsx --tsconfig tsconfig.dev.json scripts/mutation.ts',
   receiveArgs: true,
 });
 
