@@ -10,6 +10,9 @@ const MODULE_MOCK_TEST_FILES = [
   '<rootDir>/test/operations/deletion-protection.test.ts',
 ];
 
+/** TypeScript for the jest runs that load it themselves: the module-mock tests, the global setup, test/integration. */
+const TS_JEST_TRANSFORM = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.dev.json' }] };
+
 const IGNORED_PATHS = {
   // `.next/` is the Next.js example's build output (its standalone copy has a package.json of its own).
   watchPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '/.next/'],
@@ -32,7 +35,7 @@ const UNIT_TESTS = {
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   // For the global setup and teardown, which jest itself loads.
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.dev.json' }] },
+  transform: TS_JEST_TRANSFORM,
   ...IGNORED_PATHS,
 };
 
@@ -40,7 +43,7 @@ const UNIT_TESTS = {
 const MODULE_MOCK_TESTS = {
   displayName: 'module mocks',
   testMatch: MODULE_MOCK_TEST_FILES,
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.dev.json' }] },
+  transform: TS_JEST_TRANSFORM,
   clearMocks: true,
   ...IGNORED_PATHS,
 };
@@ -224,7 +227,7 @@ new JsonFile(project, 'test/integration/jest.config.json', {
   obj: {
     rootDir: '../..',
     testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
-    transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.dev.json' }] },
+    transform: TS_JEST_TRANSFORM,
     ...IGNORED_PATHS,
     reporters: ['default', ['jest-junit', { outputDirectory: 'test-reports', outputName: 'integration.xml' }]],
   },

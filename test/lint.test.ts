@@ -2,20 +2,13 @@
 // and environment are read from .projen/tasks.json), without `--fix`, so nothing is rewritten under the
 // tests. Its rules are type-aware, so eslint builds a TypeScript program of its own: it runs in a child
 // process that jest starts early (test/setup/sequencer.js), on one core while the other synthesizes.
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-
-const ROOT = path.resolve(__dirname, '..');
+import { ROOT, runTool } from './tools';
 
 test('eslint finds nothing (`npx projen eslint` fixes what it can)', () => {
   const task = JSON.parse(fs.readFileSync(path.join(ROOT, '.projen', 'tasks.json'), 'utf8')).tasks.eslint;
   const [command, ...args]: string[] = task.steps[0].execArgs;
-  const result = spawnSync(path.join(ROOT, 'node_modules', '.bin', command), args.filter((arg) => arg !== '--fix' && arg !== '$@'), {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, ...task.env },
-    timeout: 600_000,
-  });
-  expect(result.status === 0 ? '' : `${result.error?.message ?? ''}${result.stdout}${result.stderr}`).toBe('');
+  const lint = runTool(command, args.filter((arg) => arg !== '--fix' && arg !== '$@'), task.env);
+  expect(lint.status === 0 ? '' : lint.output).toBe('');
 }, 600_000);

@@ -9,19 +9,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-
-const ROOT = path.resolve(__dirname, '..');
-
-interface Run {
-  readonly status: number | null;
-  readonly output: string;
-}
-
-/** Runs a tool of node_modules/.bin in the repository root. */
-function run(tool: string, args: string[]): Run {
-  const result = spawnSync(path.join(ROOT, 'node_modules', '.bin', tool), args, { cwd: ROOT, encoding: 'utf8', timeout: 600_000 });
-  return { status: result.status, output: `${result.error?.message ?? ''}${result.stdout}${result.stderr}` };
-}
+import { ROOT, runTool, ToolRun } from './tools';
 
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -58,15 +46,15 @@ function packedFiles(): string[] {
   }
 }
 
-let compile: Run;
+let compile: ToolRun;
 let apiMd: string;
 const docgenDir = fs.mkdtempSync(path.join(os.tmpdir(), 'api-md-'));
 afterAll(() => fs.rmSync(docgenDir, { recursive: true, force: true }));
 
 beforeAll(() => {
   // What `npx projen compile` runs: lib/ and the .jsii assembly that every language's package is made from.
-  compile = run('jsii', ['--fail-on-warnings']);
-  const docgen = compile.status === 0 ? run('jsii-docgen', ['-o', path.join(docgenDir, 'API.md')]) : compile;
+  compile = runTool('jsii', ['--fail-on-warnings']);
+  const docgen = compile.status === 0 ? runTool('jsii-docgen', ['-o', path.join(docgenDir, 'API.md')]) : compile;
   apiMd = docgen.status === 0 ? fs.readFileSync(path.join(docgenDir, 'API.md'), 'utf8') : docgen.output;
 }, 600_000);
 
